@@ -68,6 +68,7 @@ pub struct Database {
     path: PathBuf,
     read_only: bool,
     pub(crate) write_lock: Mutex<()>,
+    pub(crate) warninglists: Mutex<Option<std::sync::Arc<Vec<iocdb_model::Warninglist>>>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -116,6 +117,7 @@ impl Database {
             path: path.to_path_buf(),
             read_only: options.read_only,
             write_lock: Mutex::new(()),
+            warninglists: Mutex::new(None),
         };
         database.check_format(options.create)?;
         Ok(database)
@@ -299,4 +301,42 @@ fn cf_options(name: &str, cache: &Cache) -> rocksdb::Options {
         options.set_merge_operator(merge::NAME, merge::full_merge, merge::partial_merge);
     }
     options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_format(version: u32) -> Result<Database> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("db");
+        let db = Database::open_or_create(&path)?;
+        db.db.put_cf(db.cf(keys::META), MetaKey::Format.bytes(), format::encode(version))?;
+        drop(db);
+        let result = Database::open(&path);
+        drop(dir);
+        result
+    }
+
+    #[test]
+    fn newer_format_is_refused() {
+        let err = with_format(FORMAT_VERSION + 1).unwrap_err();
+        assert!(matches!(err, Error::UnsupportedFormat { found, max } if found == FORMAT_VERSION + 1 && max == FORMAT_VERSION));
+        assert!(err.to_string().contains("newer than this iocdb supports"), "{err}");
+    }
+
+    #[test]
+    fn older_format_needs_upgrade() {
+        let err = with_format(OLDEST_SUPPORTED_FORMAT_VERSION - 1).unwrap_err();
+        assert!(matches!(err, Error::UpgradeRequired { found: 0, .. }), "{err}");
+    }
+
+    #[test]
+    fn foreign_rocksdb_is_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = DB::open_default(dir.path()).unwrap();
+        drop(plain);
+        let err = Database::open(dir.path()).unwrap_err();
+        assert!(matches!(err, Error::NotADatabase { .. }), "{err}");
+    }
 }

@@ -10,7 +10,7 @@ pub const MAGIC: &[u8; 6] = b"IOCDB\0";
 /// Version history:
 /// - 1: first format (column families meta, sources, source_name, events, event_uuid,
 ///   attrs, dict, dict_rev, post_attr, post_event, fwd_event, src_values, src_events,
-///   ip4, ip6, exclusions).
+///   ip4, ip6, exclusions, warninglists).
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The oldest format this code can open. Older databases need an upgrade.

@@ -57,6 +57,7 @@ mod ids;
 mod ipindex;
 mod query;
 mod store;
+mod warninglists;
 mod writer;
 
 pub use db::{Database, OpenOptions};

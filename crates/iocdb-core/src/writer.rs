@@ -45,13 +45,15 @@ pub enum PutOutcome {
     Inserted(EventId),
     /// An event with the same uuid was replaced; it keeps its id.
     Replaced(EventId),
+    /// An identical event was already stored: nothing was written.
+    Unchanged(EventId),
 }
 
 impl PutOutcome {
     /// The event's id.
     pub fn id(self) -> EventId {
         match self {
-            PutOutcome::Inserted(id) | PutOutcome::Replaced(id) => id,
+            PutOutcome::Inserted(id) | PutOutcome::Replaced(id) | PutOutcome::Unchanged(id) => id,
         }
     }
 }
@@ -205,6 +207,9 @@ impl<'db> Writer<'db> {
             }
             Some(id) => {
                 self.commit()?;
+                if self.is_unchanged(id, source.0, &prepared)? {
+                    return Ok(PutOutcome::Unchanged(EventId(id)));
+                }
                 let keep: AHashSet<&str> =
                     prepared.attrs.iter().flat_map(|(_, keys)| keys.iter().map(String::as_str)).collect();
                 self.remove_contents(id, &keep)?;
@@ -262,6 +267,23 @@ impl<'db> Writer<'db> {
         self.pending.batch.delete_cf(self.db.cf(keys::EXCLUSIONS), pattern.as_bytes());
         self.commit()?;
         Ok(true)
+    }
+
+    /// The database this writer writes to.
+    pub(crate) fn database(&self) -> &'db Database {
+        self.db
+    }
+
+    /// Puts one key at once (committing the pending batch with it).
+    pub(crate) fn put_raw(&mut self, cf: &'static str, key: &[u8], value: Vec<u8>) -> Result<()> {
+        self.pending.batch.put_cf(self.db.cf(cf), key, value);
+        self.commit()
+    }
+
+    /// Deletes one key at once (committing the pending batch with it).
+    pub(crate) fn delete_raw(&mut self, cf: &'static str, key: &[u8]) -> Result<()> {
+        self.pending.batch.delete_cf(self.db.cf(cf), key);
+        self.commit()
     }
 
     /// Commits the pending batch: records, dictionary entries, one merge operand per
@@ -405,6 +427,19 @@ impl<'db> Writer<'db> {
         self.counters.events -= 1;
         self.counters.attrs -= old.attrs.len() as u64;
         Ok(())
+    }
+
+    /// Whether the stored event `id` is exactly `prepared` in `source` (re-importing the
+    /// same file then writes nothing).
+    fn is_unchanged(&self, id: u32, source: u32, prepared: &Prepared) -> Result<bool> {
+        let key = keys::id(id);
+        let old: EventRecord =
+            self.db.get_record(keys::EVENTS, &key)?.ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
+        if old.source != source || old.event != prepared.event || old.attrs.len() != prepared.attrs.len() {
+            return Ok(false);
+        }
+        let old_attrs: Vec<AttrRecord> = self.db.get_records(keys::ATTRS, &old.attrs)?;
+        Ok(old_attrs.iter().zip(&prepared.attrs).all(|(old, (new, _))| old.attribute == *new))
     }
 
     fn key_kept(&self, value: u32, keep: &AHashSet<&str>) -> Result<bool> {

@@ -45,6 +45,8 @@ pub struct Lookup {
     pub key: String,
     /// Matching attributes: exact matches first, then CIDR matches; each in id order.
     pub hits: Vec<Hit>,
+    /// Names of the stored warninglists that flag the value (known benign or noisy).
+    pub warninglists: Vec<String>,
 }
 
 impl Database {
@@ -63,7 +65,9 @@ impl Database {
         for (value, kind) in matches {
             hits.extend(self.hits_of(value, kind, &mut summaries)?);
         }
-        Ok(Lookup { query: query.to_owned(), key, hits })
+        let attr_type = iocdb_model::infer_type(&iocdb_model::refang(query.trim())).map(|i| i.attr_type);
+        let warninglists = self.warninglist_hits(attr_type, &key)?;
+        Ok(Lookup { query: query.to_owned(), key, hits, warninglists })
     }
 
     /// Looks up many values.

@@ -18,13 +18,14 @@
 //! | `ip4` | address 4 bytes ‖ prefix length u8 | `ValueId` u32 BE |
 //! | `ip6` | address 16 bytes ‖ prefix length u8 | `ValueId` u32 BE |
 //! | `exclusions` | exclusion pattern, UTF-8 | empty |
+//! | `warninglists` | list name, UTF-8 | warninglist record |
 //!
 //! Integers in keys are big-endian, so RocksDB's byte order is numeric order and the
 //! address keys sort by address, which is what CIDR range scans need.
 //! `docs/storage-format.md` is the normative description.
 
 /// Column family names, in creation order.
-pub(crate) const ALL_CFS: [&str; 16] = [
+pub(crate) const ALL_CFS: [&str; 17] = [
     META,
     SOURCES,
     SOURCE_NAME,
@@ -41,6 +42,7 @@ pub(crate) const ALL_CFS: [&str; 16] = [
     IP4,
     IP6,
     EXCLUSIONS,
+    WARNINGLISTS,
 ];
 
 pub(crate) const META: &str = "meta";
@@ -59,6 +61,7 @@ pub(crate) const SRC_EVENTS: &str = "src_events";
 pub(crate) const IP4: &str = "ip4";
 pub(crate) const IP6: &str = "ip6";
 pub(crate) const EXCLUSIONS: &str = "exclusions";
+pub(crate) const WARNINGLISTS: &str = "warninglists";
 
 /// The column families whose values are postings, updated through the merge operator.
 pub(crate) const POSTING_CFS: [&str; 5] = [POST_ATTR, POST_EVENT, FWD_EVENT, SRC_VALUES, SRC_EVENTS];
@@ -147,7 +150,7 @@ mod tests {
         assert_eq!(MetaKey::Format.bytes(), b"format");
         assert_eq!(MetaKey::NextValue.bytes(), b"next/value");
         assert_eq!(MetaKey::PrefixesIp6.bytes(), b"prefixes/ip6");
-        assert_eq!(ALL_CFS.len(), 16);
+        assert_eq!(ALL_CFS.len(), 17);
     }
 
     #[test]

@@ -38,6 +38,17 @@ pub(crate) struct SourceRecord {
     pub(crate) source: Source,
 }
 
+/// A MISP warninglist as stored: its definition; the matcher is rebuilt on load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct WarninglistRecord {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) version: u64,
+    pub(crate) list_type: iocdb_model::WarninglistType,
+    pub(crate) matching_attributes: Vec<String>,
+    pub(crate) entries: Vec<String>,
+}
+
 /// Encodes a record.
 pub(crate) fn encode<T: Serialize>(record: &T) -> Vec<u8> {
     let mut out = vec![RECORD_VERSION];

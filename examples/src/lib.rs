@@ -1,0 +1,2 @@
+//! Examples of iocdb used as a library; see `examples/`. Run one with
+//! `cargo run -p iocdb-examples --example quickstart`.
