@@ -34,13 +34,15 @@ mod normalize;
 mod source;
 mod time;
 mod types;
+mod warninglist;
 
 pub use attribute::{Attribute, ObjectRef, Sighting, SightingKind, Tag};
 pub use event::{Analysis, Distribution, Event, EventReport, MispObject, Org, ThreatLevel};
-pub use infer::{infer_type, Inferred};
+pub use infer::{Inferred, infer_type};
 pub use normalize::{
-    correlation_key, defang, normalize_value, refang, split_composite, ValueError,
+    ValueError, correlation_key, defang, normalize_value, refang, split_composite,
 };
 pub use source::{Source, SourceKind};
 pub use time::{Timestamp, TimestampError};
 pub use types::{AttrType, Category, NON_CORRELATING_TYPES};
+pub use warninglist::{Warninglist, WarninglistError, WarninglistType};
