@@ -3,6 +3,11 @@
 //!
 //! - `condition="is"` (not negated) is an exact value: it correlates, keeps its type's
 //!   `to_ids`, and a value its type rejects is a bad record (skipped, with its line).
+//! - `condition="contains"` (not negated) whose content is a whole indicator of the
+//!   item's kind (an IP for `PortItem/remoteIP`, a full domain for `DnsEntryItem/Host`, a
+//!   full hash) correlates too, with " (whole indicator)" in the comment: FireEye's 1.0
+//!   files write their C2 addresses and domains this way, and an analyst reads them as
+//!   indicators. Fragments (`contains "72.55."`) do not.
 //! - `isnot`, `contains`, `containsnot`, `starts-with`, `ends-with`, `matches`,
 //!   `greater-than`, `less-than`, and any 1.1 `negate="true"` item, are kept as
 //!   non-correlating attributes (`disable_correlation`, `to_ids` false) with the condition
@@ -93,6 +98,8 @@ struct Test {
     exact: bool,
     /// The item asserts the value is present (`is`, not negated).
     correlates: bool,
+    /// `contains`, not negated: correlates when the content is a whole indicator.
+    contains: bool,
 }
 
 impl Test {
@@ -101,6 +108,7 @@ impl Test {
         let lower = condition.to_ascii_lowercase();
         let exact = lower == "is" || lower == "isnot";
         let correlates = lower == "is" && !item.negate;
+        let contains = lower == "contains" && !item.negate;
         let condition =
             if condition.is_empty() { "(no condition)".to_owned() } else { condition.to_owned() };
         Test {
@@ -109,6 +117,7 @@ impl Test {
             preserve_case: item.preserve_case,
             exact,
             correlates,
+            contains,
         }
     }
 }
@@ -157,6 +166,28 @@ fn type_for(mapping: Mapping, raw: &str) -> Result<AttrType, ImportError> {
     attr_type(name)
 }
 
+/// Whether a `contains` value is a complete indicator of its type's kind: inference on
+/// the value alone gives the same type, or one of the same family (domain and hostname;
+/// ip-src and ip-dst).
+fn is_whole_indicator(typed: &Typed) -> bool {
+    const FAMILIES: [&[&str]; 8] = [
+        &["domain", "hostname"],
+        &["ip-src", "ip-dst"],
+        &["url"],
+        &["md5"],
+        &["sha1"],
+        &["sha256"],
+        &["email", "email-src", "email-dst"],
+        &["sha512"],
+    ];
+    if typed.not_a.is_some() {
+        return false;
+    }
+    let Some(inferred) = infer_type(&typed.value) else { return false };
+    let (have, seen) = (typed.attr_type.name(), inferred.attr_type.name());
+    FAMILIES.iter().any(|family| family.contains(&have) && family.contains(&seen))
+}
+
 fn is_dns_type(attr_type: AttrType) -> bool {
     matches!(attr_type.name(), "domain" | "hostname" | "ip-dst")
 }
@@ -172,10 +203,14 @@ fn build(search: &str, test: &Test, typed: Typed, placement: &Placement<'_>) -> 
         search.as_bytes(),
         typed.value.as_bytes(),
     ]);
-    let correlates = test.correlates && typed.attr_type.name() != "text";
+    let whole = test.contains && is_whole_indicator(&typed);
+    let correlates = (test.correlates || whole) && typed.attr_type.name() != "text";
     attribute.to_ids = correlates && typed.attr_type.default_to_ids();
     attribute.disable_correlation = !correlates;
     attribute.comment = comment(search, test, typed.not_a, placement.notes);
+    if whole {
+        attribute.comment.push_str(" (whole indicator)");
+    }
     attribute.object = placement.object.map(|uuid| ObjectRef { uuid, relation: search.to_owned() });
     attribute
 }

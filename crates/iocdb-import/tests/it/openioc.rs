@@ -88,11 +88,15 @@ fn check_against_text(name: &str, text: &str, event: &Event, report: &Report) {
         let comment = attribute.comment.trim_start_matches("NOT ");
         assert!(comment.starts_with(&object.relation), "{name}: {attribute:?}");
         if !attribute.disable_correlation {
-            assert!(comment.starts_with(&format!("{} is", object.relation)), "{name}");
+            let exact = comment.starts_with(&format!("{} is", object.relation));
+            let whole = comment.starts_with(&format!("{} contains", object.relation))
+                && comment.contains("(whole indicator)");
+            assert!(exact || whole, "{name}: {comment}");
         }
     }
     let correlating = event.attributes.iter().filter(|a| !a.disable_correlation).count();
-    assert!(correlating <= count(r#"condition="is""#, text), "{name}");
+    let possible = count(r#"condition="is""#, text) + count(r#"condition="contains""#, text);
+    assert!(correlating <= possible, "{name}");
 
     let uuids: HashSet<_> = event.attributes.iter().map(|a| a.uuid).chain(objects).collect();
     assert_eq!(uuids.len(), event.attributes.len() + event.objects.len(), "{name}: unique uuids");
@@ -137,10 +141,10 @@ fn fireeye_apt18_demonstrating_hustle() {
     let md5 = find(&event, "md5", "079a440bee0f86d8a59ebc5c4b523a07");
     assert!(!md5.disable_correlation && md5.to_ids);
     assert_eq!(md5.comment, "FileItem/Md5sum is");
-    // FireEye wrote the C2 addresses with "contains": kept, typed, not correlated.
+    // FireEye wrote the C2 addresses with "contains": a whole address, so it correlates.
     let ip = find(&event, "ip-dst", "137.175.4.132");
-    assert!(ip.disable_correlation && !ip.to_ids);
-    assert_eq!(ip.comment, "PortItem/remoteIP contains");
+    assert!(!ip.disable_correlation && ip.to_ids);
+    assert_eq!(ip.comment, "PortItem/remoteIP contains (whole indicator)");
     let size = find(&event, "size-in-bytes", "214976");
     let and = event.objects.iter().find(|o| Some(o.uuid) == size.object.as_ref().map(|r| r.uuid));
     assert_eq!(and.unwrap().comment, "AND indicator 1.1 (id a181f9e8-1c17-4a8b-a449-a7d4040f7a97)");
@@ -333,7 +337,8 @@ fn stixproject_mhadi_dns_and_uris() {
     );
     assert_eq!(event.orgc.as_ref().unwrap().name, "@iocbucket");
     let dns = find(&event, "domain", "hatman.in");
-    assert_eq!(dns.comment, "Network/DNS contains");
+    assert_eq!(dns.comment, "Network/DNS contains (whole indicator)");
+    assert!(!dns.disable_correlation, "a whole domain under contains correlates");
     // A partial address in a "contains" test is kept, as text, and says why.
     let partial = find(&event, "text", "72.55.");
     assert_eq!(partial.comment, "PortItem/remoteIP contains (kept as text: not a valid ip-dst)");
