@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented functions.
 //! Decoder throughput on one core: CSV feeds and MISP JSON events, in bytes per second.
 //!
 //! Corpus: a seeded synthetic `value,type` CSV feed of 100,000 rows (about 5 MB), and the

@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented functions.
 //! The engine: ingest rate, lookup latency, correlation and the overlap matrix.
 //!
 //! Corpus: K = 50 synthetic feeds of Zipf-like sizes (the largest 40,000 attributes, about

@@ -179,7 +179,7 @@ impl Database {
     }
 
     /// Reads a u32 id stored as a value.
-    pub(crate) fn get_id(&self, cf: &str, key: &[u8]) -> Result<Option<u32>> {
+    pub(crate) fn get_id(&self, cf: &'static str, key: &[u8]) -> Result<Option<u32>> {
         match self.get(cf, key)? {
             None => Ok(None),
             Some(bytes) => keys::decode_id(&bytes).map(Some).ok_or_else(|| Error::corrupted(cf, key)),

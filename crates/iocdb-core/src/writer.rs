@@ -408,7 +408,9 @@ impl<'db> Writer<'db> {
         source_events.remove(id);
         for ((value, post_attr), post_event) in values.iter().zip(post_attrs).zip(post_events) {
             let removed = &attrs_by_value[value];
-            let still_in_source = !(post_event - id).is_disjoint(&source_events);
+            let mut others = post_event;
+            others.remove(id);
+            let still_in_source = !others.is_disjoint(&source_events);
             if !still_in_source {
                 delta(&mut self.pending.src_values, old.source).removes.insert(*value);
             }

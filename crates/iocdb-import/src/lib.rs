@@ -20,6 +20,7 @@ mod detect;
 mod error;
 pub mod export;
 pub mod feed;
+mod file;
 pub mod misp;
 pub mod openioc;
 pub mod stix;
@@ -29,3 +30,4 @@ pub use context::{
 };
 pub use detect::{Format, detect_format};
 pub use error::{ErrorKind, ImportError, Position};
+pub use file::{decode_path, decode_reader, detect_file};

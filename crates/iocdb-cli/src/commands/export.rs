@@ -23,7 +23,9 @@ pub(crate) fn run(global: &Global, args: &ExportArgs) -> Result<Status> {
         ExportFormat::Csv => iocdb_import::export::csv::write_csv(&events, &mut out)?,
         ExportFormat::Jsonl => iocdb_import::export::jsonl::write_jsonl(&events, &mut out)?,
         ExportFormat::Misp => iocdb_import::export::misp::write_events(&events, &mut out)?,
-        ExportFormat::Stix => iocdb_import::export::stix::write_bundle(&events, &mut out)?,
+        ExportFormat::Stix => {
+            iocdb_import::export::stix::write_bundle(&events, &mut out)?;
+        }
     }
     out.flush()?;
     Ok(Status::Success)

@@ -193,7 +193,7 @@ impl Matcher<'_> {
             return Vec::new();
         }
         if self.extract {
-            iocdb_import::feed::extract_indicators(line).into_iter().map(|i| i.value).collect()
+            iocdb_import::feed::extract_indicators(line).into_iter().map(|(_, value)| value).collect()
         } else {
             vec![line.to_owned()]
         }

@@ -116,7 +116,8 @@ impl Database {
         let mut over_correlating = Vec::new();
         let mut excluded = Vec::new();
         for ((value, attrs), events) in values.iter().zip(post_attrs).zip(post_events) {
-            let others = events - id;
+            let mut others = events;
+            others.remove(id);
             if others.is_empty() {
                 continue;
             }

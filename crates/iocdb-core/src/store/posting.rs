@@ -66,16 +66,6 @@ pub(crate) struct Delta {
 }
 
 impl Delta {
-    /// A delta that only adds.
-    pub(crate) fn add(adds: RoaringBitmap) -> Self {
-        Delta { adds, removes: RoaringBitmap::new() }
-    }
-
-    /// A delta that only removes.
-    pub(crate) fn remove(removes: RoaringBitmap) -> Self {
-        Delta { adds: RoaringBitmap::new(), removes }
-    }
-
     /// The delta equal to applying `self`, then `next`.
     pub(crate) fn then(self, next: &Delta) -> Delta {
         let adds = (self.adds - &next.removes) | &next.adds;

@@ -51,7 +51,7 @@ pub(crate) struct WarninglistRecord {
 
 /// Encodes a record.
 pub(crate) fn encode<T: Serialize>(record: &T) -> Vec<u8> {
-    let mut out = vec![RECORD_VERSION];
+    let out = vec![RECORD_VERSION];
     // postcard only fails on serialisers it does not support (none of ours) or when
     // writing into a full buffer, which a growing Vec never is.
     match postcard::to_extend(record, out) {

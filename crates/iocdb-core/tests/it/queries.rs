@@ -125,8 +125,13 @@ fn correlate_ranks_and_reports_over_correlation_and_exclusions() {
     drop(w);
     let c = db.correlate(EventRef::Uuid(Uuid::from_u128(1)), &options).unwrap().unwrap();
     assert_eq!(c.excluded, ["192.0.2.1"]);
-    assert_eq!(c.related.len(), 2);
-    assert_eq!(c.related[0].values, ["bad.example"]);
+    // Event 4 (1 shared of 2 values, Jaccard 1/5) now ranks before event 2 (1 of 3, 1/6).
+    let related: Vec<(u128, Vec<String>)> =
+        c.related.iter().map(|r| (r.event.uuid.as_u128(), r.values.clone())).collect();
+    assert_eq!(
+        related,
+        [(4, vec!["0123456789abcdef0123456789abcdef".to_owned()]), (2, vec!["bad.example".to_owned()])]
+    );
 }
 
 #[test]
