@@ -16,8 +16,13 @@ fn decode_csv(c: &mut Criterion) {
         b.iter(|| {
             let mut sink = VecSink::default();
             let mut ctx = Context::new(&mut sink, Options::default());
-            iocdb_import::decode_reader(feed.as_bytes(), Some(iocdb_import::Format::Csv), None, &mut ctx)
-                .expect("synthetic feed decodes");
+            iocdb_import::decode_reader(
+                feed.as_bytes(),
+                Some(iocdb_import::Format::Csv),
+                None,
+                &mut ctx,
+            )
+            .expect("synthetic feed decodes");
             drop(ctx);
             sink.0.len()
         });

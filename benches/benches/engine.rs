@@ -12,7 +12,8 @@ use iocdb_model::{Event, Source, SourceKind};
 fn load(db: &Database, events: &[Event]) {
     let mut writer = db.writer().expect("writer");
     for (i, event) in events.iter().enumerate() {
-        let source = writer.source(&Source::new(format!("feed-{i}"), SourceKind::Feed)).expect("source");
+        let source =
+            writer.source(&Source::new(format!("feed-{i}"), SourceKind::Feed)).expect("source");
         writer.put_event(source, event).expect("put");
     }
     writer.commit().expect("commit");
@@ -37,18 +38,23 @@ fn engine(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = Database::open_or_create(dir.path().join("db")).expect("create");
     load(&db, &events);
-    let probes: Vec<String> = events[3].attributes.iter().take(1000).map(|a| a.value.clone()).collect();
+    let probes: Vec<String> =
+        events[3].attributes.iter().take(1000).map(|a| a.value.clone()).collect();
     group.throughput(Throughput::Elements(probes.len() as u64));
     group.bench_function("lookup_1000_present", |b| {
         b.iter(|| probes.iter().map(|p| db.lookup(p).expect("lookup").hits.len()).sum::<usize>());
     });
     group.throughput(Throughput::Elements(1));
     group.bench_function("correlate_largest_event", |b| {
-        b.iter(|| db.correlate(EventRef::Uuid(events[0].uuid), &CorrelateOptions::default()).expect("correlate"));
+        b.iter(|| {
+            db.correlate(EventRef::Uuid(events[0].uuid), &CorrelateOptions::default())
+                .expect("correlate")
+        });
     });
     for cooccurrence in [false, true] {
         let name = if cooccurrence { "overlap_50_cooccurrence" } else { "overlap_50_pairwise" };
-        let options = OverlapOptions { cooccurrence: Some(cooccurrence), ..OverlapOptions::default() };
+        let options =
+            OverlapOptions { cooccurrence: Some(cooccurrence), ..OverlapOptions::default() };
         group.bench_function(name, |b| b.iter(|| db.overlap(&options).expect("overlap")));
     }
     group.finish();

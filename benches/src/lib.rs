@@ -39,7 +39,16 @@ pub fn value(rng: &mut Rng, shared_pool: u64) -> (&'static str, String) {
     let popular = rng.below(100) < 8;
     let n = if popular { rng.below(shared_pool) } else { rng.next_u64() };
     match n % 5 {
-        0 => ("ip-dst", format!("{}.{}.{}.{}", 1 + (n >> 8) % 223, (n >> 16) % 256, (n >> 24) % 256, (n >> 32) % 256)),
+        0 => (
+            "ip-dst",
+            format!(
+                "{}.{}.{}.{}",
+                1 + (n >> 8) % 223,
+                (n >> 16) % 256,
+                (n >> 24) % 256,
+                (n >> 32) % 256
+            ),
+        ),
         1 => ("domain", format!("h{:x}.example{}.com", n >> 4, n % 7)),
         2 => ("url", format!("http://u{:x}.example.net/p/{}", n >> 4, n % 1000)),
         3 => ("md5", format!("{:032x}", u128::from(n) * 0x1_0000_0001)),
@@ -63,7 +72,10 @@ pub fn events(seed: u64, k: usize, largest: usize) -> Vec<Event> {
     let mut rng = Rng::new(seed);
     (0..k)
         .map(|i| {
-            let mut event = Event::new(Uuid::from_u128(seed as u128 * 1_000_003 + i as u128), format!("feed {i}"));
+            let mut event = Event::new(
+                Uuid::from_u128(seed as u128 * 1_000_003 + i as u128),
+                format!("feed {i}"),
+            );
             for _ in 0..(largest / (i + 1)).max(1) {
                 let (ty, v) = value(&mut rng, 50_000);
                 if let Some(ty) = AttrType::from_name(ty) {

@@ -32,12 +32,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     let feed = writer.source(&Source::new("botnet-feed", SourceKind::Feed))?;
     let reports = writer.source(&Source::new("vendor-reports", SourceKind::File))?;
     let blocklist = writer.source(&Source::new("blocklist", SourceKind::Feed))?;
-    let c2 = [("ip-dst|port", "203.0.113.10|443"), ("domain", "update-check[.]example"), ("ip-dst", "203.0.113.11")];
+    let c2 = [
+        ("ip-dst|port", "203.0.113.10|443"),
+        ("domain", "update-check[.]example"),
+        ("ip-dst", "203.0.113.11"),
+    ];
     writer.put_event(feed, &event(1, "C2 servers, March", &c2)?)?;
     let report = [
         ("domain", "Update-Check.example"),
         ("ip-src", "203.0.113.10"),
-        ("filename|sha256", "loader.exe|9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"),
+        (
+            "filename|sha256",
+            "loader.exe|9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08",
+        ),
     ];
     writer.put_event(reports, &event(2, "Loader campaign report", &report)?)?;
     writer.put_event(blocklist, &event(3, "Daily blocklist", &[("ip-dst", "203.0.113.0/24")])?)?;
@@ -48,7 +55,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     for hit in db.lookup("203[.]0.113.10")?.hits {
         println!(
             "  {:?} {:<16} {:<20} in {:?} ({})",
-            hit.match_kind, hit.attribute.attr_type, hit.attribute.value, hit.event.info, hit.event.source
+            hit.match_kind,
+            hit.attribute.attr_type,
+            hit.attribute.value,
+            hit.event.info,
+            hit.event.source
         );
     }
 
@@ -69,7 +80,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("== overlap (intersection counts)");
     let overlap = db.overlap(&OverlapOptions::default())?;
     for (i, name) in overlap.sources.iter().enumerate() {
-        println!("  {name:<16} size {} exclusive {} row {:?}", overlap.sizes[i], overlap.exclusive[i], overlap.intersection[i]);
+        println!(
+            "  {name:<16} size {} exclusive {} row {:?}",
+            overlap.sizes[i], overlap.exclusive[i], overlap.intersection[i]
+        );
     }
     Ok(())
 }

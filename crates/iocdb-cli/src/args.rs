@@ -103,19 +103,27 @@ pub(crate) enum Command {
         iocdb import --source unit42 reports/\n  cat iocs.txt | iocdb import --source notes --format freetext -")]
     Import(ImportArgs),
     /// Look values up: every event, source and attribute carrying them, and CIDR matches
-    #[command(after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error.\n\n\
-        Examples:\n  iocdb lookup 8.8.8.8 'hxxp://evil[.]example/x'\n  iocdb lookup 10.0.0.0/8 --format json")]
+    #[command(
+        after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error.\n\n\
+        Examples:\n  iocdb lookup 8.8.8.8 'hxxp://evil[.]example/x'\n  iocdb lookup 10.0.0.0/8 --format json"
+    )]
     Lookup(LookupArgs),
     /// Match values (one per line), or indicators extracted from text, against the database
-    #[command(after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error.\n\n\
-        Examples:\n  iocdb match values.txt\n  tail -f proxy.log | iocdb match --extract --format jsonl")]
+    #[command(
+        after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error.\n\n\
+        Examples:\n  iocdb match values.txt\n  tail -f proxy.log | iocdb match --extract --format jsonl"
+    )]
     Match(MatchArgs),
     /// Events sharing values with an event, ranked by shared values
-    #[command(after_help = "Example:\n  iocdb correlate 5d1b9a8e-6c1f-4e0b-9a57-1f0c3e1a6b42 --top 5")]
+    #[command(
+        after_help = "Example:\n  iocdb correlate 5d1b9a8e-6c1f-4e0b-9a57-1f0c3e1a6b42 --top 5"
+    )]
     Correlate(CorrelateArgs),
     /// Overlap of sources: intersection counts, Jaccard, containment, exclusive values
-    #[command(after_help = "Examples:\n  iocdb overlap\n  iocdb overlap --source a --source b --since 2024-01-01\n  \
-        iocdb overlap a b --values")]
+    #[command(
+        after_help = "Examples:\n  iocdb overlap\n  iocdb overlap --source a --source b --since 2024-01-01\n  \
+        iocdb overlap a b --values"
+    )]
     Overlap(OverlapArgs),
     /// List sources
     Sources(ListArgs),
@@ -126,10 +134,14 @@ pub(crate) enum Command {
     /// Verify that the indexes agree with the records (exit 1 on any problem)
     Check(ListArgs),
     /// Delete an event or a whole source
-    #[command(after_help = "Examples:\n  iocdb delete --event 5d1b9a8e-6c1f-4e0b-9a57-1f0c3e1a6b42\n  iocdb delete --source old-feed")]
+    #[command(
+        after_help = "Examples:\n  iocdb delete --event 5d1b9a8e-6c1f-4e0b-9a57-1f0c3e1a6b42\n  iocdb delete --source old-feed"
+    )]
     Delete(DeleteArgs),
     /// Export events as CSV, JSON lines, MISP JSON or a STIX 2.1 bundle
-    #[command(after_help = "Examples:\n  iocdb export --source feodo --to csv\n  iocdb export --event 12 --to stix > event.json")]
+    #[command(
+        after_help = "Examples:\n  iocdb export --source feodo --to csv\n  iocdb export --event 12 --to stix > event.json"
+    )]
     Export(ExportArgs),
     /// Manage correlation exclusions (x, x%, %x, %x%)
     Exclusions(ExclusionArgs),

@@ -90,7 +90,10 @@ impl Database {
                 continue;
             };
             if attr_record.event != id {
-                problems.push(format!("attribute {attr}: belongs to event {}, listed by {id}", attr_record.event));
+                problems.push(format!(
+                    "attribute {attr}: belongs to event {}, listed by {id}",
+                    attr_record.event
+                ));
             }
             expected.attrs += 1;
             for &value in &attr_record.values {
@@ -99,7 +102,11 @@ impl Database {
             }
         }
         if u64::from(record.value_count) != values.len() {
-            problems.push(format!("event {id}: value count {} but {} values", record.value_count, values.len()));
+            problems.push(format!(
+                "event {id}: value count {} but {} values",
+                record.value_count,
+                values.len()
+            ));
         }
         for value in &values {
             expected.post_event.entry(value).or_default().insert(id);
@@ -150,7 +157,12 @@ impl Database {
         Ok(())
     }
 
-    fn check_ip_index(&self, cf: &'static str, dict: &AHashMap<u32, String>, problems: &mut Vec<String>) -> Result<()> {
+    fn check_ip_index(
+        &self,
+        cf: &'static str,
+        dict: &AHashMap<u32, String>,
+        problems: &mut Vec<String>,
+    ) -> Result<()> {
         for item in self.db.iterator_cf(self.cf(cf), rocksdb::IteratorMode::Start) {
             let (key, value) = item?;
             let id = keys::decode_id(&value);
@@ -185,7 +197,8 @@ impl Database {
         let ids: std::collections::BTreeSet<u32> =
             stored.keys().chain(expected.keys()).copied().collect();
         for id in ids {
-            let (have, want) = (stored.get(&id).unwrap_or(&empty), expected.get(&id).unwrap_or(&empty));
+            let (have, want) =
+                (stored.get(&id).unwrap_or(&empty), expected.get(&id).unwrap_or(&empty));
             if have != want {
                 let extra: Vec<u32> = (have - want).iter().take(5).collect();
                 let missing: Vec<u32> = (want - have).iter().take(5).collect();

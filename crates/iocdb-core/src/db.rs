@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use roaring::RoaringBitmap;
 use rocksdb::{
-    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DBCompressionType, DB,
+    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType,
     WriteBatch,
 };
 
@@ -153,7 +153,8 @@ impl Database {
     fn initialise(&self) -> Result<()> {
         let mut batch = WriteBatch::default();
         let meta = self.cf(keys::META);
-        for key in [MetaKey::NextSource, MetaKey::NextEvent, MetaKey::NextAttr, MetaKey::NextValue] {
+        for key in [MetaKey::NextSource, MetaKey::NextEvent, MetaKey::NextAttr, MetaKey::NextValue]
+        {
             batch.put_cf(meta, key.bytes(), 0u32.to_be_bytes());
         }
         for key in [MetaKey::CountEvents, MetaKey::CountAttrs, MetaKey::CountValues] {
@@ -182,7 +183,9 @@ impl Database {
     pub(crate) fn get_id(&self, cf: &'static str, key: &[u8]) -> Result<Option<u32>> {
         match self.get(cf, key)? {
             None => Ok(None),
-            Some(bytes) => keys::decode_id(&bytes).map(Some).ok_or_else(|| Error::corrupted(cf, key)),
+            Some(bytes) => {
+                keys::decode_id(&bytes).map(Some).ok_or_else(|| Error::corrupted(cf, key))
+            }
         }
     }
 
@@ -217,7 +220,9 @@ impl Database {
     ) -> Result<Option<T>> {
         match self.db.get_pinned_cf(self.cf(cf), key)? {
             None => Ok(None),
-            Some(bytes) => records::decode(&bytes).map(Some).ok_or_else(|| Error::corrupted(cf, key)),
+            Some(bytes) => {
+                records::decode(&bytes).map(Some).ok_or_else(|| Error::corrupted(cf, key))
+            }
         }
     }
 
@@ -253,7 +258,8 @@ impl Database {
 }
 
 fn check_version(path: &Path, bytes: &[u8]) -> Result<()> {
-    let found = format::decode(bytes).ok_or_else(|| Error::NotADatabase { path: path.to_path_buf() })?;
+    let found =
+        format::decode(bytes).ok_or_else(|| Error::NotADatabase { path: path.to_path_buf() })?;
     if found > FORMAT_VERSION {
         return Err(Error::UnsupportedFormat { found, max: FORMAT_VERSION });
     }
@@ -265,7 +271,8 @@ fn check_version(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn open_rocksdb(path: &Path, options: &OpenOptions, exists: bool) -> Result<DB> {
     let cache = Cache::new_lru_cache(options.cache_bytes);
-    let descriptors = keys::ALL_CFS.map(|name| ColumnFamilyDescriptor::new(name, cf_options(name, &cache)));
+    let descriptors =
+        keys::ALL_CFS.map(|name| ColumnFamilyDescriptor::new(name, cf_options(name, &cache)));
     let mut db_options = rocksdb::Options::default();
     db_options.create_if_missing(options.create && !exists);
     db_options.create_missing_column_families(options.create && !exists);
@@ -321,7 +328,9 @@ mod tests {
     #[test]
     fn newer_format_is_refused() {
         let err = with_format(FORMAT_VERSION + 1).unwrap_err();
-        assert!(matches!(err, Error::UnsupportedFormat { found, max } if found == FORMAT_VERSION + 1 && max == FORMAT_VERSION));
+        assert!(
+            matches!(err, Error::UnsupportedFormat { found, max } if found == FORMAT_VERSION + 1 && max == FORMAT_VERSION)
+        );
         assert!(err.to_string().contains("newer than this iocdb supports"), "{err}");
     }
 

@@ -36,7 +36,9 @@ pub enum Error {
         oldest: u32,
     },
     /// The database was written by a newer iocdb.
-    #[error("database format {found} is newer than this iocdb supports (up to {max}); upgrade iocdb")]
+    #[error(
+        "database format {found} is newer than this iocdb supports (up to {max}); upgrade iocdb"
+    )]
     UnsupportedFormat {
         /// The format found.
         found: u32,

@@ -48,8 +48,8 @@ impl Database {
         let mut lists = Vec::new();
         for item in self.db.iterator_cf(self.cf(keys::WARNINGLISTS), rocksdb::IteratorMode::Start) {
             let (key, value) = item?;
-            let record: WarninglistRecord =
-                records::decode(&value).ok_or_else(|| Error::corrupted(keys::WARNINGLISTS, &key))?;
+            let record: WarninglistRecord = records::decode(&value)
+                .ok_or_else(|| Error::corrupted(keys::WARNINGLISTS, &key))?;
             let list = Warninglist::new(
                 record.name,
                 record.description,
@@ -67,7 +67,11 @@ impl Database {
     }
 
     /// Names of the warninglists that flag a value (of a type, when known).
-    pub fn warninglist_hits(&self, attr_type: Option<AttrType>, value: &str) -> Result<Vec<String>> {
+    pub fn warninglist_hits(
+        &self,
+        attr_type: Option<AttrType>,
+        value: &str,
+    ) -> Result<Vec<String>> {
         let lists = self.warninglists()?;
         Ok(lists.iter().filter(|l| l.matches(attr_type, value)).map(|l| l.name.clone()).collect())
     }

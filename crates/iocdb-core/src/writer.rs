@@ -115,7 +115,14 @@ impl Database {
         }
         let guard = self.write_lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let counters = Counters::load(self)?;
-        Ok(Writer { db: self, _guard: guard, options, counters, pending: Pending::default(), cache: AHashMap::new() })
+        Ok(Writer {
+            db: self,
+            _guard: guard,
+            options,
+            counters,
+            pending: Pending::default(),
+            cache: AHashMap::new(),
+        })
     }
 }
 
@@ -132,7 +139,8 @@ impl Counters {
             ..Counters::default()
         };
         if let Some(bytes) = db.get(keys::META, MetaKey::PrefixesIp4.bytes())? {
-            let bytes: [u8; 8] = bytes.try_into().map_err(|_| Error::corrupted("meta", b"prefixes/ip4"))?;
+            let bytes: [u8; 8] =
+                bytes.try_into().map_err(|_| Error::corrupted("meta", b"prefixes/ip4"))?;
             counters.ip4_prefixes = u64::from_be_bytes(bytes);
         }
         if let Some(bytes) = db.get(keys::META, MetaKey::PrefixesIp6.bytes())? {
@@ -153,8 +161,11 @@ impl Counters {
         for (key, value) in ids {
             batch.put_cf(meta, key.bytes(), value.to_be_bytes());
         }
-        let counts =
-            [(MetaKey::CountEvents, self.events), (MetaKey::CountAttrs, self.attrs), (MetaKey::CountValues, self.values)];
+        let counts = [
+            (MetaKey::CountEvents, self.events),
+            (MetaKey::CountAttrs, self.attrs),
+            (MetaKey::CountValues, self.values),
+        ];
         for (key, value) in counts {
             batch.put_cf(meta, key.bytes(), value.to_be_bytes());
         }
@@ -210,8 +221,11 @@ impl<'db> Writer<'db> {
                 if self.is_unchanged(id, source.0, &prepared)? {
                     return Ok(PutOutcome::Unchanged(EventId(id)));
                 }
-                let keep: AHashSet<&str> =
-                    prepared.attrs.iter().flat_map(|(_, keys)| keys.iter().map(String::as_str)).collect();
+                let keep: AHashSet<&str> = prepared
+                    .attrs
+                    .iter()
+                    .flat_map(|(_, keys)| keys.iter().map(String::as_str))
+                    .collect();
                 self.remove_contents(id, &keep)?;
                 self.insert(id, source.0, prepared)?;
                 self.commit()?;
@@ -332,7 +346,11 @@ impl<'db> Writer<'db> {
                 }
             }
             let record = AttrRecord { event: id, values, attribute };
-            self.pending.batch.put_cf(self.db.cf(keys::ATTRS), keys::id(attr_id), records::encode(&record));
+            self.pending.batch.put_cf(
+                self.db.cf(keys::ATTRS),
+                keys::id(attr_id),
+                records::encode(&record),
+            );
             attr_ids.push(attr_id);
         }
         for value in &event_values {
@@ -390,8 +408,10 @@ impl<'db> Writer<'db> {
     /// must be committed before, and this work committed after.
     fn remove_contents(&mut self, id: u32, keep: &AHashSet<&str>) -> Result<()> {
         let key = keys::id(id);
-        let old: EventRecord =
-            self.db.get_record(keys::EVENTS, &key)?.ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
+        let old: EventRecord = self
+            .db
+            .get_record(keys::EVENTS, &key)?
+            .ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
         let old_attrs: Vec<AttrRecord> = self.db.get_records(keys::ATTRS, &old.attrs)?;
         let mut attrs_by_value: AHashMap<u32, RoaringBitmap> = AHashMap::new();
         for (attr_id, record) in old.attrs.iter().zip(&old_attrs) {
@@ -435,9 +455,14 @@ impl<'db> Writer<'db> {
     /// same file then writes nothing).
     fn is_unchanged(&self, id: u32, source: u32, prepared: &Prepared) -> Result<bool> {
         let key = keys::id(id);
-        let old: EventRecord =
-            self.db.get_record(keys::EVENTS, &key)?.ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
-        if old.source != source || old.event != prepared.event || old.attrs.len() != prepared.attrs.len() {
+        let old: EventRecord = self
+            .db
+            .get_record(keys::EVENTS, &key)?
+            .ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
+        if old.source != source
+            || old.event != prepared.event
+            || old.attrs.len() != prepared.attrs.len()
+        {
             return Ok(false);
         }
         let old_attrs: Vec<AttrRecord> = self.db.get_records(keys::ATTRS, &old.attrs)?;
@@ -454,7 +479,10 @@ impl<'db> Writer<'db> {
 
     fn value_key(&self, value: u32) -> Result<String> {
         let id = keys::id(value);
-        let bytes = self.db.get(keys::DICT_REV, &id)?.ok_or_else(|| Error::corrupted(keys::DICT_REV, &id))?;
+        let bytes = self
+            .db
+            .get(keys::DICT_REV, &id)?
+            .ok_or_else(|| Error::corrupted(keys::DICT_REV, &id))?;
         String::from_utf8(bytes).map_err(|_| Error::corrupted(keys::DICT_REV, &id))
     }
 

@@ -109,7 +109,11 @@ impl ImportError {
     }
 
     /// A shorthand for an [`ErrorKind::Expected`] error.
-    pub fn expected(expected: impl Into<String>, found: impl Into<String>, position: Position) -> Self {
+    pub fn expected(
+        expected: impl Into<String>,
+        found: impl Into<String>,
+        position: Position,
+    ) -> Self {
         let kind = ErrorKind::Expected { expected: expected.into(), found: found.into() };
         ImportError::new(kind, position)
     }

@@ -33,7 +33,11 @@ fn kind_name(kind: SourceKind) -> &'static str {
 }
 
 /// Writes a list of records as JSON, JSON lines, CSV or a table.
-fn write_list<T: Serialize>(format: OutputFormat, items: &[T], table: impl FnOnce() -> Table) -> Result<()> {
+fn write_list<T: Serialize>(
+    format: OutputFormat,
+    items: &[T],
+    table: impl FnOnce() -> Table,
+) -> Result<()> {
     let mut out = stdout();
     match format {
         OutputFormat::Json => write_json(&mut out, &items)?,
@@ -61,7 +65,14 @@ pub(crate) fn sources(global: &Global, args: &ListArgs) -> Result<Status> {
     write_list(args.output.resolve(), &items, || {
         let mut t = Table::new(vec!["id", "name", "kind", "format", "events", "location"]);
         for s in &items {
-            let cells = [s.id.to_string(), s.name.clone(), s.kind.to_owned(), s.format.clone().unwrap_or_default(), s.events.to_string(), s.location.clone().unwrap_or_default()];
+            let cells = [
+                s.id.to_string(),
+                s.name.clone(),
+                s.kind.to_owned(),
+                s.format.clone().unwrap_or_default(),
+                s.events.to_string(),
+                s.location.clone().unwrap_or_default(),
+            ];
             t.row(cells.to_vec());
         }
         t
@@ -82,7 +93,14 @@ pub(crate) fn events(global: &Global, args: &EventsArgs) -> Result<Status> {
     write_list(args.output.resolve(), &items, || {
         let mut t = Table::new(vec!["id", "uuid", "date", "source", "attributes", "info"]);
         for e in &items {
-            let cells = [e.id.to_string(), e.event_uuid.clone(), e.date.clone().unwrap_or_default(), e.source.clone(), e.attributes.to_string(), e.event_info.clone()];
+            let cells = [
+                e.id.to_string(),
+                e.event_uuid.clone(),
+                e.date.clone().unwrap_or_default(),
+                e.source.clone(),
+                e.attributes.to_string(),
+                e.event_info.clone(),
+            ];
             t.row(cells.to_vec());
         }
         t
@@ -102,15 +120,30 @@ struct StatsOut {
 pub(crate) fn stats(global: &Global, args: &ListArgs) -> Result<Status> {
     let db = open_read(global)?;
     let s = db.stats()?;
-    let out_value = StatsOut { sources: s.sources, events: s.events, attributes: s.attributes, values: s.values, bytes_on_disk: s.bytes_on_disk };
+    let out_value = StatsOut {
+        sources: s.sources,
+        events: s.events,
+        attributes: s.attributes,
+        values: s.values,
+        bytes_on_disk: s.bytes_on_disk,
+    };
     let mut out = stdout();
     match args.output.resolve() {
         OutputFormat::Json => write_json(&mut out, &out_value)?,
         OutputFormat::Jsonl => write_jsonl(&mut out, &out_value)?,
         format => {
-            let mut t = Table::new(vec!["sources", "events", "attributes", "values", "bytes_on_disk"]);
-            t.row([s.sources, s.events, s.attributes, s.values, s.bytes_on_disk].map(|n| n.to_string()).to_vec());
-            if format == OutputFormat::Csv { t.write_csv(&mut out)? } else { t.write_aligned(&mut out)? }
+            let mut t =
+                Table::new(vec!["sources", "events", "attributes", "values", "bytes_on_disk"]);
+            t.row(
+                [s.sources, s.events, s.attributes, s.values, s.bytes_on_disk]
+                    .map(|n| n.to_string())
+                    .to_vec(),
+            );
+            if format == OutputFormat::Csv {
+                t.write_csv(&mut out)?
+            } else {
+                t.write_aligned(&mut out)?
+            }
         }
     }
     finish(out)?;
@@ -122,7 +155,10 @@ pub(crate) fn check(global: &Global, args: &ListArgs) -> Result<Status> {
     let problems = db.check()?;
     let mut out = stdout();
     match args.output.resolve() {
-        OutputFormat::Json => write_json(&mut out, &serde_json::json!({ "ok": problems.is_empty(), "problems": problems }))?,
+        OutputFormat::Json => write_json(
+            &mut out,
+            &serde_json::json!({ "ok": problems.is_empty(), "problems": problems }),
+        )?,
         OutputFormat::Jsonl => problems.iter().try_for_each(|p| write_jsonl(&mut out, p))?,
         _ if problems.is_empty() => writeln!(out, "ok: indexes agree with the records")?,
         _ => problems.iter().try_for_each(|p| writeln!(out, "problem: {p}"))?,

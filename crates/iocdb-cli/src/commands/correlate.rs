@@ -79,7 +79,11 @@ pub(crate) fn run(global: &Global, args: &CorrelateArgs) -> Result<Status> {
                 values: r.values.clone(),
             })
             .collect(),
-        over_correlating: c.over_correlating.iter().map(|o| OverOut { value: o.value.clone(), attributes: o.attributes }).collect(),
+        over_correlating: c
+            .over_correlating
+            .iter()
+            .map(|o| OverOut { value: o.value.clone(), attributes: o.attributes })
+            .collect(),
         excluded: c.excluded.clone(),
     };
     let mut out = stdout();
@@ -92,10 +96,21 @@ pub(crate) fn run(global: &Global, args: &CorrelateArgs) -> Result<Status> {
         }
         OutputFormat::Csv => related_table(&result).write_csv(&mut out)?,
         OutputFormat::Table => {
-            writeln!(out, "{} ({}, {} values, source {})", result.event.event_info, result.event.event_uuid, result.event.values, result.event.source)?;
+            writeln!(
+                out,
+                "{} ({}, {} values, source {})",
+                result.event.event_info,
+                result.event.event_uuid,
+                result.event.values,
+                result.event.source
+            )?;
             related_table(&result).write_aligned(&mut out)?;
             for over in &result.over_correlating {
-                writeln!(out, "over-correlating: {} ({} attributes in other events)", over.value, over.attributes)?;
+                writeln!(
+                    out,
+                    "over-correlating: {} ({} attributes in other events)",
+                    over.value, over.attributes
+                )?;
             }
             for excluded in &result.excluded {
                 writeln!(out, "excluded: {excluded}")?;

@@ -15,7 +15,8 @@ pub(crate) fn run(global: &Global, args: &ExportArgs) -> Result<Status> {
     let events = selected(&db, args)?;
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -37,7 +38,9 @@ fn selected(db: &Database, args: &ExportArgs) -> Result<Vec<Event>> {
         return Ok(vec![stored]);
     }
     let source = match &args.source {
-        Some(name) => Some(db.source_id(name)?.with_context(|| format!("no source named {name:?}"))?),
+        Some(name) => {
+            Some(db.source_id(name)?.with_context(|| format!("no source named {name:?}"))?)
+        }
         None => None,
     };
     let mut events = Vec::new();

@@ -73,16 +73,28 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> Result<Status> {
         print_summary(&summary, args.output)?;
     }
     match first_error {
-        Some(err) => Err(err.context(format!("{} of {} inputs failed", summary.failed_files, summary.files))),
+        Some(err) => {
+            Err(err.context(format!("{} of {} inputs failed", summary.failed_files, summary.files)))
+        }
         None => Ok(Status::Success),
     }
 }
 
-fn import_one(writer: &mut Writer<'_>, input: &Input, strict: bool, summary: &mut Summary, global: &Global) -> Result<()> {
+fn import_one(
+    writer: &mut Writer<'_>,
+    input: &Input,
+    strict: bool,
+    summary: &mut Summary,
+    global: &Global,
+) -> Result<()> {
     summary.files += 1;
     if is_warninglist(input)? {
-        let file = std::fs::File::open(&input.path).with_context(|| format!("cannot open {}", input.path.display()))?;
-        let list = iocdb_import::misp::decode_warninglist(std::io::BufReader::new(file), Some(&input.path))?;
+        let file = std::fs::File::open(&input.path)
+            .with_context(|| format!("cannot open {}", input.path.display()))?;
+        let list = iocdb_import::misp::decode_warninglist(
+            std::io::BufReader::new(file),
+            Some(&input.path),
+        )?;
         writer.put_warninglist(&list)?;
         summary.warninglists += 1;
         return Ok(());
@@ -98,9 +110,9 @@ fn import_one(writer: &mut Writer<'_>, input: &Input, strict: bool, summary: &mu
     source.location = Some(input.path.display().to_string());
     let id = writer.source(&source)?;
     for event in &events {
-        let outcome = writer
-            .put_event(id, event)
-            .with_context(|| format!("{}: cannot store event {}", input.path.display(), event.uuid))?;
+        let outcome = writer.put_event(id, event).with_context(|| {
+            format!("{}: cannot store event {}", input.path.display(), event.uuid)
+        })?;
         match outcome {
             PutOutcome::Inserted(_) => summary.events_inserted += 1,
             PutOutcome::Replaced(_) => summary.events_replaced += 1,
@@ -123,7 +135,8 @@ fn is_warninglist(input: &Input) -> Result<bool> {
         None if input.path.as_os_str() == "-" || input.path.is_dir() => Ok(false),
         None => {
             let mut head = Vec::with_capacity(8192);
-            let file = std::fs::File::open(&input.path).with_context(|| format!("cannot open {}", input.path.display()))?;
+            let file = std::fs::File::open(&input.path)
+                .with_context(|| format!("cannot open {}", input.path.display()))?;
             file.take(8192).read_to_end(&mut head)?;
             Ok(iocdb_import::detect_format(Some(&input.path), &head) == Some(Format::Warninglist))
         }
@@ -137,7 +150,12 @@ fn decode(input: &Input, strict: bool) -> Result<(Format, Vec<Event>, Report)> {
     let format = if input.path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
-        iocdb_import::decode_reader(bytes.as_slice(), input.format, Some(Path::new("<stdin>")), &mut ctx)?
+        iocdb_import::decode_reader(
+            bytes.as_slice(),
+            input.format,
+            Some(Path::new("<stdin>")),
+            &mut ctx,
+        )?
     } else {
         iocdb_import::decode_path(&input.path, input.format, &mut ctx)?
     };
@@ -159,7 +177,8 @@ fn expand(args: &ImportArgs) -> Result<Vec<Input>> {
 }
 
 fn collect(path: &Path, source: &str, format: Option<Format>, out: &mut Vec<Input>) -> Result<()> {
-    let is_feed = path.join("manifest.json").is_file() && matches!(format, None | Some(Format::MispFeed));
+    let is_feed =
+        path.join("manifest.json").is_file() && matches!(format, None | Some(Format::MispFeed));
     if path.as_os_str() == "-" || !path.is_dir() || is_feed {
         if path.as_os_str() != "-" && !path.exists() {
             bail!("{}: no such file or directory", path.display());
@@ -232,8 +251,10 @@ fn progress_bar(global: &Global, inputs: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(inputs);
-    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {wide_msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {wide_msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }

@@ -88,8 +88,11 @@ fn hit_row(query: &str, hit: &HitOut) -> Vec<String> {
 
 pub(crate) fn lookup(global: &Global, args: &LookupArgs) -> Result<Status> {
     let db = open_read(global)?;
-    let results: Vec<LookupOut> =
-        args.values.iter().map(|v| db.lookup(v).map(|l| lookup_out(&l))).collect::<Result<_, _>>()?;
+    let results: Vec<LookupOut> = args
+        .values
+        .iter()
+        .map(|v| db.lookup(v).map(|l| lookup_out(&l)))
+        .collect::<Result<_, _>>()?;
     let mut out = stdout();
     match args.output.resolve() {
         OutputFormat::Json => write_json(&mut out, &results)?,
@@ -113,7 +116,12 @@ pub(crate) fn lookup(global: &Global, args: &LookupArgs) -> Result<Status> {
                     writeln!(out, "{}: not found", result.value)?;
                 }
                 for result in results.iter().filter(|r| !r.warninglists.is_empty()) {
-                    writeln!(out, "{}: on warninglist {}", result.value, result.warninglists.join(", "))?;
+                    writeln!(
+                        out,
+                        "{}: on warninglist {}",
+                        result.value,
+                        result.warninglists.join(", ")
+                    )?;
                 }
             }
         }
@@ -143,14 +151,19 @@ pub(crate) fn matches(global: &Global, args: &MatchArgs) -> Result<Status> {
     if format != OutputFormat::Jsonl {
         let mut header = vec!["file", "line"];
         header.extend(HIT_COLUMNS);
-        writeln!(out, "{}", if format == OutputFormat::Csv { header.join(",") } else { header.join("\t") })?;
+        writeln!(
+            out,
+            "{}",
+            if format == OutputFormat::Csv { header.join(",") } else { header.join("\t") }
+        )?;
     }
     let mut matcher = Matcher { db: &db, extract: args.extract, format, any: false };
     if args.files.is_empty() {
         matcher.read("-", std::io::stdin().lock(), &mut out)?;
     } else {
         for file in &args.files {
-            let reader = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+            let reader = std::fs::File::open(file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
             matcher.read(&file.display().to_string(), BufReader::new(reader), &mut out)?;
         }
     }
@@ -193,13 +206,23 @@ impl Matcher<'_> {
             return Vec::new();
         }
         if self.extract {
-            iocdb_import::feed::extract_indicators(line).into_iter().map(|(_, value)| value).collect()
+            iocdb_import::feed::extract_indicators(line)
+                .into_iter()
+                .map(|(_, value)| value)
+                .collect()
         } else {
             vec![line.to_owned()]
         }
     }
 
-    fn write(&self, out: &mut impl Write, file: &str, line: u64, input: &str, hit: HitOut) -> Result<()> {
+    fn write(
+        &self,
+        out: &mut impl Write,
+        file: &str,
+        line: u64,
+        input: &str,
+        hit: HitOut,
+    ) -> Result<()> {
         match self.format {
             OutputFormat::Jsonl | OutputFormat::Json => {
                 write_jsonl(out, &MatchOut { file, line, input, hit })?;

@@ -67,7 +67,8 @@ fn open_read(global: &Global) -> Result<Database> {
 fn open_write(global: &Global) -> Result<Database> {
     let path = db_path(global)?;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     Database::open_or_create(&path).map_err(|e| explain(e, &path))
 }
@@ -90,7 +91,9 @@ fn explain(err: DbError, path: &std::path::Path) -> anyhow::Error {
             path.display(),
             path.display()
         ),
-        other => anyhow::Error::new(other).context(format!("cannot open database {}", path.display())),
+        other => {
+            anyhow::Error::new(other).context(format!("cannot open database {}", path.display()))
+        }
     }
 }
 
@@ -107,5 +110,6 @@ fn finish(mut out: impl Write) -> Result<()> {
 
 /// Parses an event reference given by the user.
 fn event_ref(text: &str) -> Result<iocdb_core::EventRef> {
-    text.parse().map_err(|_| anyhow::anyhow!("{text:?} is neither an event uuid nor a numeric event id"))
+    text.parse()
+        .map_err(|_| anyhow::anyhow!("{text:?} is neither an event uuid nor a numeric event id"))
 }

@@ -33,7 +33,10 @@ struct PairOut<'a> {
 
 fn parse_time(text: &Option<String>, what: &str) -> Result<Option<Timestamp>> {
     text.as_deref()
-        .map(|t| Timestamp::parse(t).with_context(|| format!("--{what} {t:?}: expected YYYY-MM-DD or an RFC 3339 time")))
+        .map(|t| {
+            Timestamp::parse(t)
+                .with_context(|| format!("--{what} {t:?}: expected YYYY-MM-DD or an RFC 3339 time"))
+        })
         .transpose()
 }
 
@@ -99,7 +102,13 @@ fn pairs(r: &OverlapOut) -> Vec<PairOut<'_>> {
 fn pair_table(r: &OverlapOut) -> Table {
     let mut table = Table::new(vec!["source", "other", "intersection", "jaccard", "containment"]);
     for p in pairs(r) {
-        table.row(vec![p.source.to_owned(), p.other.to_owned(), p.intersection.to_string(), ratio(p.jaccard), ratio(p.containment)]);
+        table.row(vec![
+            p.source.to_owned(),
+            p.other.to_owned(),
+            p.intersection.to_string(),
+            ratio(p.jaccard),
+            ratio(p.containment),
+        ]);
     }
     table
 }
@@ -111,7 +120,8 @@ fn matrix(r: &OverlapOut, out: &mut impl Write) -> Result<()> {
     header.extend((0..r.sources.len()).map(|i| format!("[{}]", i + 1)));
     let mut table = Table::new(header);
     for (i, name) in r.sources.iter().enumerate() {
-        let mut row = vec![format!("[{}] {name}", i + 1), r.sizes[i].to_string(), r.exclusive[i].to_string()];
+        let mut row =
+            vec![format!("[{}] {name}", i + 1), r.sizes[i].to_string(), r.exclusive[i].to_string()];
         for j in 0..r.sources.len() {
             row.push(if i == j {
                 "-".to_owned()

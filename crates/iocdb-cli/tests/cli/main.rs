@@ -46,7 +46,8 @@ impl Db {
 
     fn import(&self, source: &str, files: &[&str]) -> Value {
         let mut args = vec!["import", "--source", source, "--output", "json"];
-        let paths: Vec<String> = files.iter().map(|f| samples().join(f).display().to_string()).collect();
+        let paths: Vec<String> =
+            files.iter().map(|f| samples().join(f).display().to_string()).collect();
         args.extend(paths.iter().map(String::as_str));
         let out = self.run(&args);
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -54,12 +55,16 @@ impl Db {
     }
 }
 
-const FEODO: [&str; 2] = ["ipblocklist_2024-03-26_23-30-15.csv", "ipblocklist_2024-04-04_07-03-03.csv"];
+const FEODO: [&str; 2] =
+    ["ipblocklist_2024-03-26_23-30-15.csv", "ipblocklist_2024-04-04_07-03-03.csv"];
 
 /// Non-comment lines of a sample (the rows of a feed).
 fn rows(file: &str) -> Vec<String> {
     let text = std::fs::read_to_string(samples().join(file)).unwrap();
-    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The dst_ip column of a Feodo Tracker CSV, read independently of iocdb.
@@ -84,7 +89,8 @@ fn import_is_idempotent_and_stats_follow() {
     assert_eq!(stats["events"], stats_again["events"]);
     assert_eq!(stats["attributes"], stats_again["attributes"]);
     assert_eq!(stats["values"], stats_again["values"]);
-    let union: std::collections::BTreeSet<String> = FEODO.iter().flat_map(|f| feodo_ips(f)).collect();
+    let union: std::collections::BTreeSet<String> =
+        FEODO.iter().flat_map(|f| feodo_ips(f)).collect();
     assert_eq!(stats["values"], union.len() as u64, "distinct C2 addresses of both snapshots");
     assert_eq!(stats["sources"], 1);
     let check = db.run(&["check"]);
@@ -101,7 +107,18 @@ fn lookup_contract_and_exit_statuses() {
     let hits = result[0]["hits"].as_array().unwrap();
     assert_eq!(result[0]["value"], ip.as_str());
     assert_eq!(hits.len(), if both { 2 } else { 1 });
-    for key in ["event_uuid", "event_info", "source", "attribute_uuid", "type", "category", "to_ids", "first_seen", "last_seen", "match"] {
+    for key in [
+        "event_uuid",
+        "event_info",
+        "source",
+        "attribute_uuid",
+        "type",
+        "category",
+        "to_ids",
+        "first_seen",
+        "last_seen",
+        "match",
+    ] {
         assert!(hits[0].get(key).is_some(), "hit lacks {key}: {}", hits[0]);
     }
     assert_eq!(hits[0]["match"], "exact");
@@ -122,7 +139,11 @@ fn overlap_and_correlate_contracts() {
     db.import("feodo-march", &FEODO[..1]);
     db.import("feodo-april", &FEODO[1..]);
     let (march, april) = (feodo_ips(FEODO[0]), feodo_ips(FEODO[1]));
-    let shared = march.iter().filter(|ip| april.contains(ip)).collect::<std::collections::BTreeSet<_>>().len();
+    let shared = march
+        .iter()
+        .filter(|ip| april.contains(ip))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let o = db.json(&["overlap"]);
     assert_eq!(o["sources"], serde_json::json!(["feodo-march", "feodo-april"]));
     assert_eq!(o["intersection"][0][1], shared as u64);
@@ -155,7 +176,8 @@ fn bad_input_is_a_positioned_error_and_changes_nothing() {
     let before = db.json(&["stats"]);
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.json");
-    std::fs::write(&bad, "{\"type\": \"bundle\", \"objects\": [ {\"type\": \"indicator\", ").unwrap();
+    std::fs::write(&bad, "{\"type\": \"bundle\", \"objects\": [ {\"type\": \"indicator\", ")
+        .unwrap();
     let out = db.run(&["import", "--source", "broken", "--format", "stix", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -172,11 +194,18 @@ fn match_streams_hits_with_provenance() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("proxy.log");
     let ip = &feodo_ips(FEODO[1])[0];
-    std::fs::write(&log, format!("GET http://example.org/ from 10.9.9.9\nconnect to {ip} port 443\n")).unwrap();
+    std::fs::write(
+        &log,
+        format!("GET http://example.org/ from 10.9.9.9\nconnect to {ip} port 443\n"),
+    )
+    .unwrap();
     let out = db.run(&["match", "--extract", "--format", "jsonl", log.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["line"], 2);
     assert_eq!(lines[0]["input"], ip.as_str());
@@ -208,7 +237,12 @@ fn broken_pipe_exits_quietly() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iocdb"))
         .arg("--db")
         .arg(&db.path)
-        .args(["match", "--format", "jsonl", samples().join("threatfox-ips-2026-08-22.txt").to_str().unwrap()])
+        .args([
+            "match",
+            "--format",
+            "jsonl",
+            samples().join("threatfox-ips-2026-08-22.txt").to_str().unwrap(),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -233,7 +267,8 @@ fn export_misp_round_trips_through_import() {
     let out = db.run(&["export", "--to", "misp", "--output", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let copy = Db::new();
-    let out = copy.run(&["import", "--source", "feodo", "--output", "json", file.to_str().unwrap()]);
+    let out =
+        copy.run(&["import", "--source", "feodo", "--output", "json", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let (a, b) = (db.json(&["stats"]), copy.json(&["stats"]));
     for key in ["events", "attributes", "values"] {
@@ -256,7 +291,13 @@ fn killed_import_leaves_a_database_that_checks_clean() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_iocdb"))
             .arg("--db")
             .arg(&db.path)
-            .args(["import", "--quiet", "--source", "ipsum", samples().join("ipsum.txt").to_str().unwrap()])
+            .args([
+                "import",
+                "--quiet",
+                "--source",
+                "ipsum",
+                samples().join("ipsum.txt").to_str().unwrap(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -265,7 +306,12 @@ fn killed_import_leaves_a_database_that_checks_clean() {
         let _ = child.kill(); // SIGKILL: no destructor, no flush
         let _ = child.wait();
         let out = db.run(&["check", "--format", "json"]);
-        assert_eq!(out.status.code(), Some(0), "after kill at {delay_ms} ms: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "after kill at {delay_ms} ms: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let ip = &feodo_ips(FEODO[0])[0];
         assert_eq!(db.run(&["lookup", ip]).status.code(), Some(0), "earlier data survives");
     }

@@ -81,8 +81,10 @@ impl<'db> Summaries<'db> {
             return Ok(name.clone());
         }
         let key = keys::id(id);
-        let record: SourceRecord =
-            self.db.get_record(keys::SOURCES, &key)?.ok_or_else(|| Error::corrupted(keys::SOURCES, &key))?;
+        let record: SourceRecord = self
+            .db
+            .get_record(keys::SOURCES, &key)?
+            .ok_or_else(|| Error::corrupted(keys::SOURCES, &key))?;
         self.sources.insert(id, record.source.name.clone());
         Ok(record.source.name)
     }
@@ -90,8 +92,10 @@ impl<'db> Summaries<'db> {
     pub(crate) fn event(&mut self, id: u32) -> Result<&(EventRecord, EventSummary)> {
         if !self.events.contains_key(&id) {
             let key = keys::id(id);
-            let record: EventRecord =
-                self.db.get_record(keys::EVENTS, &key)?.ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
+            let record: EventRecord = self
+                .db
+                .get_record(keys::EVENTS, &key)?
+                .ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
             let summary = summarise(id, &record, self.source_name(record.source)?);
             self.events.insert(id, (record, summary));
         }
@@ -119,7 +123,9 @@ impl Database {
                 let exists = self.get(keys::EVENTS, &keys::id(id.0))?.is_some();
                 Ok(exists.then_some(id))
             }
-            EventRef::Uuid(uuid) => Ok(self.get_id(keys::EVENT_UUID, uuid.as_bytes())?.map(EventId)),
+            EventRef::Uuid(uuid) => {
+                Ok(self.get_id(keys::EVENT_UUID, uuid.as_bytes())?.map(EventId))
+            }
         }
     }
 
@@ -128,7 +134,8 @@ impl Database {
         let Some(id) = self.event_id(event)? else { return Ok(None) };
         let mut summaries = Summaries::new(self);
         let (record, summary) = summaries.event(id.0)?.clone();
-        let attrs: Vec<crate::store::records::AttrRecord> = self.get_records(keys::ATTRS, &record.attrs)?;
+        let attrs: Vec<crate::store::records::AttrRecord> =
+            self.get_records(keys::ATTRS, &record.attrs)?;
         let mut event = record.event;
         event.attributes = attrs.into_iter().map(|a| a.attribute).collect();
         Ok(Some((summary, event)))
@@ -155,7 +162,9 @@ impl Database {
     /// Summaries of the events of one source, or of all, in id order.
     pub fn events(&self, source: Option<SourceId>) -> Result<Vec<EventSummary>> {
         let ids: Vec<u32> = match source {
-            Some(source) => self.get_posting(keys::SRC_EVENTS, &keys::id(source.0))?.iter().collect(),
+            Some(source) => {
+                self.get_posting(keys::SRC_EVENTS, &keys::id(source.0))?.iter().collect()
+            }
             None => self.all_ids(keys::EVENTS)?,
         };
         let mut summaries = Summaries::new(self);

@@ -95,13 +95,20 @@ impl Database {
         let mut out = Vec::new();
         for item in self.db.iterator_cf(self.cf(keys::EXCLUSIONS), rocksdb::IteratorMode::Start) {
             let (key, _) = item?;
-            out.push(String::from_utf8(key.to_vec()).map_err(|_| Error::corrupted(keys::EXCLUSIONS, &key))?);
+            out.push(
+                String::from_utf8(key.to_vec())
+                    .map_err(|_| Error::corrupted(keys::EXCLUSIONS, &key))?,
+            );
         }
         Ok(out)
     }
 
     /// Events sharing values with `event`, ranked; `None` if there is no such event.
-    pub fn correlate(&self, event: EventRef, options: &CorrelateOptions) -> Result<Option<Correlation>> {
+    pub fn correlate(
+        &self,
+        event: EventRef,
+        options: &CorrelateOptions,
+    ) -> Result<Option<Correlation>> {
         let Some(id) = self.event_id(event)? else { return Ok(None) };
         let id = id.0;
         let exclusions =
@@ -145,7 +152,10 @@ impl Database {
             related.push(Related { event, shared: count, jaccard, values });
         }
         related.sort_by(|a, b| {
-            b.shared.cmp(&a.shared).then(b.jaccard.total_cmp(&a.jaccard)).then(a.event.id.cmp(&b.event.id))
+            b.shared
+                .cmp(&a.shared)
+                .then(b.jaccard.total_cmp(&a.jaccard))
+                .then(a.event.id.cmp(&b.event.id))
         });
         if let Some(top) = options.top {
             related.truncate(top);

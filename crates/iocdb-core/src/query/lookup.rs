@@ -55,17 +55,21 @@ impl Database {
     pub fn lookup(&self, query: &str) -> Result<Lookup> {
         let key = query_key(query);
         let exact = self.get_id(keys::DICT, key.as_bytes())?;
-        let mut matches: Vec<(u32, MatchKind)> = exact.map(|v| (v, MatchKind::Exact)).into_iter().collect();
+        let mut matches: Vec<(u32, MatchKind)> =
+            exact.map(|v| (v, MatchKind::Exact)).into_iter().collect();
         if let Some(net) = Net::parse(&key) {
             let related = self.related_networks(net)?;
-            matches.extend(related.into_iter().filter(|v| Some(*v) != exact).map(|v| (v, MatchKind::Cidr)));
+            matches.extend(
+                related.into_iter().filter(|v| Some(*v) != exact).map(|v| (v, MatchKind::Cidr)),
+            );
         }
         let mut summaries = Summaries::new(self);
         let mut hits = Vec::new();
         for (value, kind) in matches {
             hits.extend(self.hits_of(value, kind, &mut summaries)?);
         }
-        let attr_type = iocdb_model::infer_type(&iocdb_model::refang(query.trim())).map(|i| i.attr_type);
+        let attr_type =
+            iocdb_model::infer_type(&iocdb_model::refang(query.trim())).map(|i| i.attr_type);
         let warninglists = self.warninglist_hits(attr_type, &key)?;
         Ok(Lookup { query: query.to_owned(), key, hits, warninglists })
     }
@@ -88,8 +92,14 @@ impl Database {
         }
     }
 
-    fn hits_of(&self, value: u32, kind: MatchKind, summaries: &mut Summaries<'_>) -> Result<Vec<Hit>> {
-        let attr_ids: Vec<u32> = self.get_posting(keys::POST_ATTR, &keys::id(value))?.iter().collect();
+    fn hits_of(
+        &self,
+        value: u32,
+        kind: MatchKind,
+        summaries: &mut Summaries<'_>,
+    ) -> Result<Vec<Hit>> {
+        let attr_ids: Vec<u32> =
+            self.get_posting(keys::POST_ATTR, &keys::id(value))?.iter().collect();
         let records: Vec<AttrRecord> = self.get_records(keys::ATTRS, &attr_ids)?;
         let stored = self.value_string(value)?;
         let mut hits = Vec::with_capacity(records.len());
@@ -147,14 +157,24 @@ impl Database {
             let bytes = bytes.unwrap_or_default();
             (0..=max)
                 .filter(|&p| match net {
-                    Net::V4(..) => bytes.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).is_some_and(|m| m >> p & 1 == 1),
-                    Net::V6(..) => bytes.get(usize::from(p / 8)).is_some_and(|b| b >> (p % 8) & 1 == 1),
+                    Net::V4(..) => bytes
+                        .get(..8)
+                        .and_then(|b| b.try_into().ok())
+                        .map(u64::from_be_bytes)
+                        .is_some_and(|m| m >> p & 1 == 1),
+                    Net::V6(..) => {
+                        bytes.get(usize::from(p / 8)).is_some_and(|b| b >> (p % 8) & 1 == 1)
+                    }
                 })
                 .collect()
         };
         match net {
-            Net::V4(..) => Ok(present(self.get(keys::META, keys::MetaKey::PrefixesIp4.bytes())?, 32)),
-            Net::V6(..) => Ok(present(self.get(keys::META, keys::MetaKey::PrefixesIp6.bytes())?, 128)),
+            Net::V4(..) => {
+                Ok(present(self.get(keys::META, keys::MetaKey::PrefixesIp4.bytes())?, 32))
+            }
+            Net::V6(..) => {
+                Ok(present(self.get(keys::META, keys::MetaKey::PrefixesIp6.bytes())?, 128))
+            }
         }
     }
 }

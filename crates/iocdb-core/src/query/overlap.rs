@@ -82,12 +82,18 @@ impl Database {
             .map(|(id, _)| self.source_values(*id, options.window))
             .collect::<Result<_>>()?;
         let cooccurrence = options.cooccurrence.unwrap_or(sets.len() > PAIRWISE_MAX);
-        let intersection = if cooccurrence { cooccurrence_counts(&sets) } else { pairwise_counts(&sets) };
+        let intersection =
+            if cooccurrence { cooccurrence_counts(&sets) } else { pairwise_counts(&sets) };
         Ok(assemble(sources.into_iter().map(|(_, n)| n).collect(), &sets, intersection))
     }
 
     /// The values (correlation keys) two sources share, sorted.
-    pub fn overlap_values(&self, a: &str, b: &str, window: Option<TimeWindow>) -> Result<Vec<String>> {
+    pub fn overlap_values(
+        &self,
+        a: &str,
+        b: &str,
+        window: Option<TimeWindow>,
+    ) -> Result<Vec<String>> {
         let ids = self.resolve_sources(&[a.to_owned(), b.to_owned()])?;
         let first = self.source_values(ids[0].0, window)?;
         let second = self.source_values(ids[1].0, window)?;
@@ -111,7 +117,11 @@ impl Database {
     }
 
     /// The value ids of a source, all of them or those seen inside a window.
-    pub(crate) fn source_values(&self, source: SourceId, window: Option<TimeWindow>) -> Result<RoaringBitmap> {
+    pub(crate) fn source_values(
+        &self,
+        source: SourceId,
+        window: Option<TimeWindow>,
+    ) -> Result<RoaringBitmap> {
         let key = keys::id(source.0);
         let Some(window) = window else { return self.get_posting(keys::SRC_VALUES, &key) };
         let events: Vec<u32> = self.get_posting(keys::SRC_EVENTS, &key)?.iter().collect();
@@ -181,9 +191,14 @@ fn assemble(sources: Vec<String>, sets: &[RoaringBitmap], intersection: Vec<Vec<
     let ratio = |n: u64, d: u64| if d == 0 { 0.0 } else { n as f64 / d as f64 };
     let k = sets.len();
     let jaccard = (0..k)
-        .map(|i| (0..k).map(|j| ratio(intersection[i][j], sizes[i] + sizes[j] - intersection[i][j])).collect())
+        .map(|i| {
+            (0..k)
+                .map(|j| ratio(intersection[i][j], sizes[i] + sizes[j] - intersection[i][j]))
+                .collect()
+        })
         .collect();
-    let containment = (0..k).map(|i| (0..k).map(|j| ratio(intersection[i][j], sizes[i])).collect()).collect();
+    let containment =
+        (0..k).map(|i| (0..k).map(|j| ratio(intersection[i][j], sizes[i])).collect()).collect();
     let exclusive = exclusive_counts(sets);
     Overlap { sources, sizes, intersection, jaccard, containment, exclusive }
 }

@@ -64,7 +64,8 @@ pub(crate) const EXCLUSIONS: &str = "exclusions";
 pub(crate) const WARNINGLISTS: &str = "warninglists";
 
 /// The column families whose values are postings, updated through the merge operator.
-pub(crate) const POSTING_CFS: [&str; 5] = [POST_ATTR, POST_EVENT, FWD_EVENT, SRC_VALUES, SRC_EVENTS];
+pub(crate) const POSTING_CFS: [&str; 5] =
+    [POST_ATTR, POST_EVENT, FWD_EVENT, SRC_VALUES, SRC_EVENTS];
 
 /// Keys of the `meta` column family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,7 +47,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<RoaringBitmap> {
 }
 
 fn decode_inline(payload: &[u8]) -> Option<RoaringBitmap> {
-    if payload.len() % 4 != 0 || payload.len() / 4 > INLINE_MAX as usize {
+    if !payload.len().is_multiple_of(4) || payload.len() / 4 > INLINE_MAX as usize {
         return None;
     }
     let ids = payload.chunks_exact(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));

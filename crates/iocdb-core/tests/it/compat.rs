@@ -21,9 +21,15 @@ fn write_fixture(path: &std::path::Path) {
     let b = w.source(&Source::new("report-b", SourceKind::File)).unwrap();
     let ty = |n: &str| AttrType::from_name(n).unwrap();
     let mut e1 = Event::new(Uuid::from_u128(1), "feed pull");
-    e1.attributes = vec![Attribute::new(ty("ip-dst"), "198.51.100.7"), Attribute::new(ty("domain"), "evil.example")];
+    e1.attributes = vec![
+        Attribute::new(ty("ip-dst"), "198.51.100.7"),
+        Attribute::new(ty("domain"), "evil.example"),
+    ];
     let mut e2 = Event::new(Uuid::from_u128(2), "report");
-    e2.attributes = vec![Attribute::new(ty("domain"), "evil.example"), Attribute::new(ty("ip-dst"), "198.51.100.0/24")];
+    e2.attributes = vec![
+        Attribute::new(ty("domain"), "evil.example"),
+        Attribute::new(ty("ip-dst"), "198.51.100.0/24"),
+    ];
     w.put_event(a, &e1).unwrap();
     w.put_event(b, &e2).unwrap();
     w.commit().unwrap();
@@ -61,7 +67,10 @@ fn v1_fixture_opens_and_answers() {
     assert_eq!(db.check().unwrap(), Vec::<String>::new());
     let hits = db.lookup("198.51.100.7").unwrap().hits;
     assert_eq!(hits.len(), 2, "exact and CIDR");
-    let c = db.correlate(EventRef::Uuid(Uuid::from_u128(1)), &CorrelateOptions::default()).unwrap().unwrap();
+    let c = db
+        .correlate(EventRef::Uuid(Uuid::from_u128(1)), &CorrelateOptions::default())
+        .unwrap()
+        .unwrap();
     assert_eq!(c.related.len(), 1);
     assert_eq!(c.related[0].values, ["evil.example"]);
     let o = db.overlap(&OverlapOptions::default()).unwrap();

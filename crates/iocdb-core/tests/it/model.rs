@@ -21,7 +21,11 @@ const POOL: &[(&str, &str, &[&str])] = &[
     ("domain", "B.Example", &["b.example"]),
     ("hostname", "b.example", &["b.example"]),
     ("url", "http://A.example/Path", &["http://a.example/path"]),
-    ("filename|md5", "x.exe|D41D8CD98F00B204E9800998ECF8427E", &["x.exe", "d41d8cd98f00b204e9800998ecf8427e"]),
+    (
+        "filename|md5",
+        "x.exe|D41D8CD98F00B204E9800998ECF8427E",
+        &["x.exe", "d41d8cd98f00b204e9800998ecf8427e"],
+    ),
     ("md5", "d41d8cd98f00b204e9800998ecf8427e", &["d41d8cd98f00b204e9800998ecf8427e"]),
     ("ip-dst|port", "10.0.0.1|443", &["10.0.0.1"]),
     ("domain|ip", "a.example|10.0.0.2", &["a.example", "10.0.0.2"]),
@@ -81,7 +85,11 @@ impl Model {
                 let keys = attrs
                     .iter()
                     .map(|a| {
-                        if *disabled || a.disabled || a.deleted { Vec::new() } else { POOL[a.pool].2.to_vec() }
+                        if *disabled || a.disabled || a.deleted {
+                            Vec::new()
+                        } else {
+                            POOL[a.pool].2.to_vec()
+                        }
                     })
                     .collect();
                 self.events.insert(*event, (*source, keys));
@@ -191,21 +199,26 @@ fn compare(db: &Database, model: &Model) {
     let options = CorrelateOptions { limit: LIMIT, ..CorrelateOptions::default() };
     for &event in model.events.keys() {
         let c = db.correlate(EventRef::Uuid(event_uuid(event)), &options).unwrap().unwrap();
-        let got: BTreeMap<Uuid, Vec<String>> = c.related.iter().map(|r| (r.event.uuid, r.values.clone())).collect();
+        let got: BTreeMap<Uuid, Vec<String>> =
+            c.related.iter().map(|r| (r.event.uuid, r.values.clone())).collect();
         let over: BTreeSet<String> = c.over_correlating.iter().map(|o| o.value.clone()).collect();
         assert_eq!((got, over), model.correlate(event), "correlate {event}");
     }
-    let live: Vec<usize> = (0..SOURCES.len())
-        .filter(|s| db.source_id(SOURCES[*s]).unwrap().is_some())
-        .collect();
+    let live: Vec<usize> =
+        (0..SOURCES.len()).filter(|s| db.source_id(SOURCES[*s]).unwrap().is_some()).collect();
     let names: Vec<String> = live.iter().map(|s| SOURCES[*s].to_owned()).collect();
     for cooccurrence in [false, true] {
         let o = db
-            .overlap(&OverlapOptions { sources: names.clone(), window: None, cooccurrence: Some(cooccurrence) })
+            .overlap(&OverlapOptions {
+                sources: names.clone(),
+                window: None,
+                cooccurrence: Some(cooccurrence),
+            })
             .unwrap();
         for (i, a) in live.iter().enumerate() {
             for (j, b) in live.iter().enumerate() {
-                let want = model.source_values(*a).intersection(&model.source_values(*b)).count() as u64;
+                let want =
+                    model.source_values(*a).intersection(&model.source_values(*b)).count() as u64;
                 assert_eq!(o.intersection[i][j], want, "overlap {a} {b}");
             }
         }

@@ -42,14 +42,26 @@ fn cidr_containment_both_ways_v4_and_v6() {
     put(
         &db,
         "hosts",
-        &[event(2, vec![attr("ip-src", "10.1.2.3"), attr("ip-dst", "10.1.0.0/16"), attr("ip-dst", "2001:db8::5")])],
+        &[event(
+            2,
+            vec![
+                attr("ip-src", "10.1.2.3"),
+                attr("ip-dst", "10.1.0.0/16"),
+                attr("ip-dst", "2001:db8::5"),
+            ],
+        )],
     );
     // An IP finds the stored networks containing it.
     let hits = db.lookup("10.1.2.3").unwrap().hits;
-    let got: Vec<(&str, MatchKind)> = hits.iter().map(|h| (h.value.as_str(), h.match_kind)).collect();
+    let got: Vec<(&str, MatchKind)> =
+        hits.iter().map(|h| (h.value.as_str(), h.match_kind)).collect();
     assert_eq!(
         got,
-        [("10.1.2.3", MatchKind::Exact), ("10.0.0.0/8", MatchKind::Cidr), ("10.1.0.0/16", MatchKind::Cidr)]
+        [
+            ("10.1.2.3", MatchKind::Exact),
+            ("10.0.0.0/8", MatchKind::Cidr),
+            ("10.1.0.0/16", MatchKind::Cidr)
+        ]
     );
     // A network finds what is inside it and what contains it.
     let hits = db.lookup("10.1.0.0/16").unwrap().hits;
@@ -72,12 +84,19 @@ fn lookup_normalises_like_misp() {
             1,
             vec![
                 attr("url", "hxxp://Evil[.]Example/Path"),
-                attr("filename|sha256", "Payload.EXE|E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"),
+                attr(
+                    "filename|sha256",
+                    "Payload.EXE|E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+                ),
                 attr("ip-dst|port", "192.0.2.1|8080"),
             ],
         )],
     );
-    assert_eq!(db.lookup("http://evil.example/path").unwrap().hits.len(), 1, "case-insensitive url");
+    assert_eq!(
+        db.lookup("http://evil.example/path").unwrap().hits.len(),
+        1,
+        "case-insensitive url"
+    );
     assert_eq!(db.lookup("payload.exe").unwrap().hits.len(), 1, "filename half correlates");
     let sha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     assert_eq!(db.lookup(sha).unwrap().hits.len(), 1, "hash half correlates");
@@ -96,8 +115,19 @@ fn correlate_ranks_and_reports_over_correlation_and_exclusions() {
         &db,
         "s",
         &[
-            event(1, vec![attr("ip-dst", "192.0.2.1"), attr("domain", "bad.example"), common.clone(), attr("md5", "0123456789abcdef0123456789abcdef")]),
-            event(2, vec![attr("ip-dst", "192.0.2.1"), attr("domain", "bad.example"), common.clone()]),
+            event(
+                1,
+                vec![
+                    attr("ip-dst", "192.0.2.1"),
+                    attr("domain", "bad.example"),
+                    common.clone(),
+                    attr("md5", "0123456789abcdef0123456789abcdef"),
+                ],
+            ),
+            event(
+                2,
+                vec![attr("ip-dst", "192.0.2.1"), attr("domain", "bad.example"), common.clone()],
+            ),
             event(3, vec![attr("ip-dst", "192.0.2.1"), common.clone()]),
             event(4, vec![common.clone(), attr("md5", "0123456789ABCDEF0123456789ABCDEF")]),
         ],
@@ -116,7 +146,10 @@ fn correlate_ranks_and_reports_over_correlation_and_exclusions() {
     );
     // google.com is on 3 attributes of other events, over the limit of 2.
     assert_eq!(c.over_correlating.len(), 1);
-    assert_eq!((c.over_correlating[0].value.as_str(), c.over_correlating[0].attributes), ("google.com", 3));
+    assert_eq!(
+        (c.over_correlating[0].value.as_str(), c.over_correlating[0].attributes),
+        ("google.com", 3)
+    );
     // Jaccard of 1 and 2: 2 shared of 4 + 3 - 2 = 5.
     assert!((c.related[0].jaccard - 0.4).abs() < 1e-9);
 
@@ -130,7 +163,10 @@ fn correlate_ranks_and_reports_over_correlation_and_exclusions() {
         c.related.iter().map(|r| (r.event.uuid.as_u128(), r.values.clone())).collect();
     assert_eq!(
         related,
-        [(4, vec!["0123456789abcdef0123456789abcdef".to_owned()]), (2, vec!["bad.example".to_owned()])]
+        [
+            (4, vec!["0123456789abcdef0123456789abcdef".to_owned()]),
+            (2, vec!["bad.example".to_owned()])
+        ]
     );
 }
 
@@ -180,8 +216,23 @@ fn overlap_matrix_and_time_window() {
         a.first_seen = Some(Timestamp::parse(day).unwrap());
         a
     };
-    put(&db, "a", &[event(1, vec![dated("x.example", "2024-01-01"), dated("y.example", "2024-06-01"), dated("z.example", "2024-06-01")])]);
-    put(&db, "b", &[event(2, vec![dated("x.example", "2024-01-01"), dated("y.example", "2024-06-01")])]);
+    put(
+        &db,
+        "a",
+        &[event(
+            1,
+            vec![
+                dated("x.example", "2024-01-01"),
+                dated("y.example", "2024-06-01"),
+                dated("z.example", "2024-06-01"),
+            ],
+        )],
+    );
+    put(
+        &db,
+        "b",
+        &[event(2, vec![dated("x.example", "2024-01-01"), dated("y.example", "2024-06-01")])],
+    );
     put(&db, "c", &[event(3, vec![dated("q.example", "2024-06-01")])]);
     let o = db.overlap(&OverlapOptions::default()).unwrap();
     assert_eq!(o.sources, ["a", "b", "c"]);
@@ -191,7 +242,11 @@ fn overlap_matrix_and_time_window() {
     assert!((o.containment[1][0] - 1.0).abs() < 1e-9);
     assert!((o.jaccard[0][1] - 2.0 / 3.0).abs() < 1e-9);
     let window = TimeWindow { since: Some(Timestamp::parse("2024-03-01").unwrap()), until: None };
-    let options = OverlapOptions { sources: vec!["a".into(), "b".into()], window: Some(window), cooccurrence: None };
+    let options = OverlapOptions {
+        sources: vec!["a".into(), "b".into()],
+        window: Some(window),
+        cooccurrence: None,
+    };
     let o = db.overlap(&options).unwrap();
     assert_eq!(o.intersection, [[2, 1], [1, 1]]);
     assert_eq!(db.overlap_values("a", "b", None).unwrap(), ["x.example", "y.example"]);
