@@ -94,7 +94,7 @@ pub(crate) fn run(global: &Global, args: &CorrelateArgs) -> Result<Status> {
                 write_jsonl(&mut out, related)?;
             }
         }
-        OutputFormat::Csv => related_table(&result).write_csv(&mut out)?,
+        OutputFormat::Csv => related_table(&result, true).write_csv(&mut out)?,
         OutputFormat::Table => {
             writeln!(
                 out,
@@ -104,7 +104,7 @@ pub(crate) fn run(global: &Global, args: &CorrelateArgs) -> Result<Status> {
                 result.event.values,
                 result.event.source
             )?;
-            related_table(&result).write_aligned(&mut out)?;
+            related_table(&result, false).write_aligned(&mut out)?;
             for over in &result.over_correlating {
                 writeln!(
                     out,
@@ -121,7 +121,7 @@ pub(crate) fn run(global: &Global, args: &CorrelateArgs) -> Result<Status> {
     Ok(Status::Success)
 }
 
-fn related_table(result: &CorrelationOut) -> Table {
+fn related_table(result: &CorrelationOut, all_values: bool) -> Table {
     let mut table = Table::new(vec!["shared", "jaccard", "event", "source", "uuid", "values"]);
     for r in &result.related {
         table.row(vec![
@@ -130,8 +130,19 @@ fn related_table(result: &CorrelationOut) -> Table {
             r.event_info.clone(),
             r.source.clone(),
             r.event_uuid.clone(),
-            r.values.join(" "),
+            if all_values { r.values.join(" ") } else { preview(&r.values) },
         ]);
     }
     table
+}
+
+/// The first values, and how many more: a table row stays one readable line (`--format
+/// json` or `csv` give them all).
+fn preview(values: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut text = values.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(" ");
+    if values.len() > SHOWN {
+        text.push_str(&format!(" ... ({} more)", values.len() - SHOWN));
+    }
+    text
 }
