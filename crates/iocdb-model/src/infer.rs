@@ -135,7 +135,11 @@ fn is_ssdeep(text: &str) -> bool {
     let b64 = |s: &str| {
         !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || b"/+".contains(&c))
     };
-    !size.is_empty() && size.bytes().all(|c| c.is_ascii_digit()) && b64(a) && b64(b)
+    // ssdeep block sizes are 3·2^k; and a clock time (`12:30:45`) has only digits in
+    // what would be the hash parts, which a real signature never has.
+    let block = size.parse::<u64>().ok().filter(|n| n % 3 == 0 && (n / 3).is_power_of_two());
+    let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    block.is_some() && b64(a) && b64(b) && !(digits(a) && digits(b))
 }
 
 /// An IP address or CIDR, without brackets.
@@ -277,6 +281,10 @@ mod tests {
             ty_of("3072:Z3z1y6ZVeRUPgJ7jL3YcfVSUbqwm5V4qURzZS:Z3z1y6ZVeRUPgJ7jL3YcfVSU"),
             Some("ssdeep")
         );
+        // Clock times in log lines are not ssdeep signatures.
+        assert_eq!(ty_of("10:02:05"), None);
+        assert_eq!(ty_of("12:30:45"), None);
+        assert_eq!(ty_of("7:abc:def"), None, "7 is not a block size (3·2^k)");
     }
 
     #[test]
