@@ -3,7 +3,15 @@
 # RocksDB's bindgen step loads. Sourced by test.sh and tour.sh; safe to run again.
 set -euo pipefail
 
-if ! ldconfig -p 2>/dev/null | grep -q 'libclang\(-[0-9.]*\)\?\.so'; then
+have_libclang() {
+    if command -v dpkg >/dev/null 2>&1; then
+        dpkg -s libclang-dev >/dev/null 2>&1
+    else
+        ldconfig -p 2>/dev/null | grep -q 'libclang\(-[0-9.]*\)\?\.so'
+    fi
+}
+
+if ! have_libclang; then
     echo "iocdb setup: installing libclang-dev (needed by RocksDB's bindgen)" >&2
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
