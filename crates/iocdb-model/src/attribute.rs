@@ -113,11 +113,17 @@ impl Attribute {
     /// An attribute of `attr_type` holding `value` (already normalised), with the type's
     /// default category and `to_ids`, a fresh random uuid and everything else empty.
     pub fn new(attr_type: AttrType, value: &str) -> Self {
+        Attribute::with_uuid(Uuid::new_v4(), attr_type, value.to_owned())
+    }
+
+    /// Like [`Attribute::new`] with a given uuid (decoders derive theirs from the content,
+    /// and drawing a random one is a system call per attribute).
+    pub fn with_uuid(uuid: Uuid, attr_type: AttrType, value: String) -> Self {
         Attribute {
-            uuid: Uuid::new_v4(),
+            uuid,
             attr_type,
             category: attr_type.default_category(),
-            value: value.to_owned(),
+            value,
             to_ids: attr_type.default_to_ids(),
             comment: String::new(),
             first_seen: None,

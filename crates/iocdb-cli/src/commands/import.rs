@@ -106,7 +106,7 @@ fn import_one(
         }
     }
     let mut source = Source::new(&input.source, source_kind(format));
-    source.format = Some(format_name(format).to_owned());
+    source.format = Some(format.name().to_owned());
     source.location = Some(input.path.display().to_string());
     let id = writer.source(&source)?;
     for event in &events {
@@ -231,18 +231,6 @@ fn source_kind(format: Format) -> SourceKind {
         Format::Csv | Format::Freetext | Format::MispFeed => SourceKind::Feed,
         Format::Warninglist => SourceKind::Warninglist,
         Format::Stix | Format::OpenIoc | Format::Misp => SourceKind::File,
-    }
-}
-
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Stix => "stix",
-        Format::OpenIoc => "openioc",
-        Format::Csv => "csv",
-        Format::Freetext => "freetext",
-        Format::Misp => "misp",
-        Format::MispFeed => "misp-feed",
-        Format::Warninglist => "warninglist",
     }
 }
 

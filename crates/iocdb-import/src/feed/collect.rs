@@ -114,22 +114,7 @@ fn min_some(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
 /// category and `to_ids` and a nil uuid, set when its event is built. (`Attribute::new`
 /// draws a random uuid: a system call per attribute, a third of the decoding time.)
 pub(crate) fn new_attribute(attr_type: AttrType, value: String) -> Attribute {
-    Attribute {
-        uuid: Uuid::nil(),
-        attr_type,
-        category: attr_type.default_category(),
-        value,
-        to_ids: attr_type.default_to_ids(),
-        comment: String::new(),
-        first_seen: None,
-        last_seen: None,
-        timestamp: None,
-        tags: Vec::new(),
-        deleted: false,
-        disable_correlation: false,
-        object: None,
-        sightings: Vec::new(),
-    }
+    Attribute::with_uuid(Uuid::nil(), attr_type, value)
 }
 
 /// Collects a feed's attributes, then emits its events.
