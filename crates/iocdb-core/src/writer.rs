@@ -82,6 +82,23 @@ struct Pending {
     src_events: AHashMap<u32, Delta>,
 }
 
+/// A stored event with its attribute records, as replace and delete read it.
+struct Stored {
+    event: EventRecord,
+    attrs: Vec<AttrRecord>,
+}
+
+impl Stored {
+    /// Whether this is exactly `prepared` in `source` (re-importing the same file then
+    /// writes nothing).
+    fn is(&self, source: u32, prepared: &Prepared) -> bool {
+        self.event.source == source
+            && self.event.event == prepared.event
+            && self.attrs.len() == prepared.attrs.len()
+            && self.attrs.iter().zip(&prepared.attrs).all(|(old, (new, _))| old.attribute == *new)
+    }
+}
+
 /// An event whose values are normalised and whose correlation keys are computed.
 struct Prepared {
     event: Event,
@@ -218,7 +235,8 @@ impl<'db> Writer<'db> {
             }
             Some(id) => {
                 self.commit()?;
-                if self.is_unchanged(id, source.0, &prepared)? {
+                let old = self.load(id)?;
+                if old.is(source.0, &prepared) {
                     return Ok(PutOutcome::Unchanged(EventId(id)));
                 }
                 let keep: AHashSet<&str> = prepared
@@ -226,7 +244,7 @@ impl<'db> Writer<'db> {
                     .iter()
                     .flat_map(|(_, keys)| keys.iter().map(String::as_str))
                     .collect();
-                self.remove_contents(id, &keep)?;
+                self.remove_contents(id, old, &keep)?;
                 self.insert(id, source.0, prepared)?;
                 self.commit()?;
                 Ok(PutOutcome::Replaced(EventId(id)))
@@ -240,7 +258,8 @@ impl<'db> Writer<'db> {
         let Some(id) = self.db.get_id(keys::EVENT_UUID, uuid.as_bytes())? else {
             return Ok(false);
         };
-        self.remove_contents(id, &AHashSet::new())?;
+        let old = self.load(id)?;
+        self.remove_contents(id, old, &AHashSet::new())?;
         self.commit()?;
         Ok(true)
     }
@@ -252,7 +271,8 @@ impl<'db> Writer<'db> {
             return Ok(false);
         };
         for event in &self.db.get_posting(keys::SRC_EVENTS, &keys::id(id))? {
-            self.remove_contents(event, &AHashSet::new())?;
+            let old = self.load(event)?;
+            self.remove_contents(event, old, &AHashSet::new())?;
             self.commit()?;
         }
         let batch = &mut self.pending.batch;
@@ -406,13 +426,9 @@ impl<'db> Writer<'db> {
     /// attribute anywhere die (dictionary and index entries deleted) unless `keep` holds
     /// their key (the replacing event carries them). Reads postings: the pending batch
     /// must be committed before, and this work committed after.
-    fn remove_contents(&mut self, id: u32, keep: &AHashSet<&str>) -> Result<()> {
+    fn remove_contents(&mut self, id: u32, old: Stored, keep: &AHashSet<&str>) -> Result<()> {
         let key = keys::id(id);
-        let old: EventRecord = self
-            .db
-            .get_record(keys::EVENTS, &key)?
-            .ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
-        let old_attrs: Vec<AttrRecord> = self.db.get_records(keys::ATTRS, &old.attrs)?;
+        let Stored { event: old, attrs: old_attrs } = old;
         let mut attrs_by_value: AHashMap<u32, RoaringBitmap> = AHashMap::new();
         for (attr_id, record) in old.attrs.iter().zip(&old_attrs) {
             self.pending.batch.delete_cf(self.db.cf(keys::ATTRS), keys::id(*attr_id));
@@ -434,8 +450,13 @@ impl<'db> Writer<'db> {
             if !still_in_source {
                 delta(&mut self.pending.src_values, old.source).removes.insert(*value);
             }
-            if (post_attr - removed).is_empty() && !self.key_kept(*value, keep)? {
-                self.kill_value(*value)?;
+            let dead = if (post_attr - removed).is_empty() {
+                Some(self.value_key(*value)?).filter(|key| !keep.contains(key.as_str()))
+            } else {
+                None
+            };
+            if let Some(dead) = dead {
+                self.kill_value(*value, &dead);
             } else {
                 delta(&mut self.pending.post_attr, *value).removes |= removed;
                 delta(&mut self.pending.post_event, *value).removes.insert(id);
@@ -451,30 +472,15 @@ impl<'db> Writer<'db> {
         Ok(())
     }
 
-    /// Whether the stored event `id` is exactly `prepared` in `source` (re-importing the
-    /// same file then writes nothing).
-    fn is_unchanged(&self, id: u32, source: u32, prepared: &Prepared) -> Result<bool> {
+    /// The stored event `id` with its attribute records.
+    fn load(&self, id: u32) -> Result<Stored> {
         let key = keys::id(id);
-        let old: EventRecord = self
+        let event: EventRecord = self
             .db
             .get_record(keys::EVENTS, &key)?
             .ok_or_else(|| Error::corrupted(keys::EVENTS, &key))?;
-        if old.source != source
-            || old.event != prepared.event
-            || old.attrs.len() != prepared.attrs.len()
-        {
-            return Ok(false);
-        }
-        let old_attrs: Vec<AttrRecord> = self.db.get_records(keys::ATTRS, &old.attrs)?;
-        Ok(old_attrs.iter().zip(&prepared.attrs).all(|(old, (new, _))| old.attribute == *new))
-    }
-
-    fn key_kept(&self, value: u32, keep: &AHashSet<&str>) -> Result<bool> {
-        if keep.is_empty() {
-            return Ok(false);
-        }
-        let key = self.value_key(value)?;
-        Ok(keep.contains(key.as_str()))
+        let attrs = self.db.get_records(keys::ATTRS, &event.attrs)?;
+        Ok(Stored { event, attrs })
     }
 
     fn value_key(&self, value: u32) -> Result<String> {
@@ -488,23 +494,21 @@ impl<'db> Writer<'db> {
 
     /// Deletes a value that no attribute carries any more from the dictionary, the IP
     /// index and the value postings.
-    fn kill_value(&mut self, value: u32) -> Result<()> {
-        let key = self.value_key(value)?;
+    fn kill_value(&mut self, value: u32, key: &str) {
         let id = keys::id(value);
         let batch = &mut self.pending.batch;
         batch.delete_cf(self.db.cf(keys::DICT), key.as_bytes());
         batch.delete_cf(self.db.cf(keys::DICT_REV), id);
         batch.delete_cf(self.db.cf(keys::POST_ATTR), id);
         batch.delete_cf(self.db.cf(keys::POST_EVENT), id);
-        if let Some(net) = Net::parse(&key) {
+        if let Some(net) = Net::parse(key) {
             let cf = if matches!(net, Net::V4(..)) { keys::IP4 } else { keys::IP6 };
             batch.delete_cf(self.db.cf(cf), net.key());
         }
         self.pending.post_attr.remove(&value);
         self.pending.post_event.remove(&value);
-        self.cache.remove(&key);
+        self.cache.remove(key);
         self.counters.values -= 1;
-        Ok(())
     }
 }
 

@@ -52,7 +52,7 @@ pub(crate) fn sources(global: &Global, args: &ListArgs) -> Result<Status> {
     let db = open_read(global)?;
     let mut items = Vec::new();
     for (id, source) in db.sources()? {
-        let events = db.events(Some(id))?.len();
+        let events = db.event_ids(Some(id))?.len();
         items.push(SourceOut {
             id: id.0,
             name: source.name,
@@ -108,29 +108,13 @@ pub(crate) fn events(global: &Global, args: &EventsArgs) -> Result<Status> {
     Ok(Status::Success)
 }
 
-#[derive(Debug, Serialize)]
-struct StatsOut {
-    sources: u64,
-    events: u64,
-    attributes: u64,
-    values: u64,
-    bytes_on_disk: u64,
-}
-
 pub(crate) fn stats(global: &Global, args: &ListArgs) -> Result<Status> {
     let db = open_read(global)?;
     let s = db.stats()?;
-    let out_value = StatsOut {
-        sources: s.sources,
-        events: s.events,
-        attributes: s.attributes,
-        values: s.values,
-        bytes_on_disk: s.bytes_on_disk,
-    };
     let mut out = stdout();
     match args.output.resolve() {
-        OutputFormat::Json => write_json(&mut out, &out_value)?,
-        OutputFormat::Jsonl => write_jsonl(&mut out, &out_value)?,
+        OutputFormat::Json => write_json(&mut out, &s)?,
+        OutputFormat::Jsonl => write_jsonl(&mut out, &s)?,
         format => {
             let mut t =
                 Table::new(vec!["sources", "events", "attributes", "values", "bytes_on_disk"]);

@@ -44,8 +44,8 @@ fn selected(db: &Database, args: &ExportArgs) -> Result<Vec<Event>> {
         None => None,
     };
     let mut events = Vec::new();
-    for summary in db.events(source)? {
-        if let Some((_, event)) = db.event(iocdb_core::EventRef::Id(summary.id))? {
+    for id in db.event_ids(source)? {
+        if let Some((_, event)) = db.event(iocdb_core::EventRef::Id(id))? {
             events.push(event);
         }
     }

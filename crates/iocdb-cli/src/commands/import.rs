@@ -88,7 +88,8 @@ fn import_one(
     global: &Global,
 ) -> Result<()> {
     summary.files += 1;
-    if is_warninglist(input)? {
+    let format = known_format(input)?;
+    if format == Some(Format::Warninglist) {
         let file = std::fs::File::open(&input.path)
             .with_context(|| format!("cannot open {}", input.path.display()))?;
         let list = iocdb_import::misp::decode_warninglist(
@@ -99,7 +100,7 @@ fn import_one(
         summary.warninglists += 1;
         return Ok(());
     }
-    let (format, events, report) = decode(input, strict)?;
+    let (format, events, report) = decode(input, format, strict)?;
     for warning in report.warnings.iter().take(if global.verbose > 0 { usize::MAX } else { 5 }) {
         if !global.quiet {
             eprintln!("iocdb: warning: {}: {warning}", input.path.display());
@@ -128,36 +129,30 @@ fn import_one(
     Ok(())
 }
 
-/// Whether an input is a MISP warninglist (asked for, or detected from its first bytes).
-fn is_warninglist(input: &Input) -> Result<bool> {
+/// The input's format: as asked, else detected once from the file's first bytes (standard
+/// input is detected by the decoder, which reads it anyway).
+fn known_format(input: &Input) -> Result<Option<Format>> {
     match input.format {
-        Some(format) => Ok(format == Format::Warninglist),
-        None if input.path.as_os_str() == "-" || input.path.is_dir() => Ok(false),
-        None => {
-            let mut head = Vec::with_capacity(8192);
-            let file = std::fs::File::open(&input.path)
-                .with_context(|| format!("cannot open {}", input.path.display()))?;
-            file.take(8192).read_to_end(&mut head)?;
-            Ok(iocdb_import::detect_format(Some(&input.path), &head) == Some(Format::Warninglist))
-        }
+        Some(format) => Ok(Some(format)),
+        None if input.path.as_os_str() == "-" => Ok(None),
+        None => Ok(iocdb_import::detect_file(&input.path)?),
     }
 }
 
 /// Decodes one input into memory.
-fn decode(input: &Input, strict: bool) -> Result<(Format, Vec<Event>, Report)> {
+fn decode(
+    input: &Input,
+    format: Option<Format>,
+    strict: bool,
+) -> Result<(Format, Vec<Event>, Report)> {
     let mut sink = VecSink::default();
     let mut ctx = Context::new(&mut sink, Options { strict });
     let format = if input.path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
-        iocdb_import::decode_reader(
-            bytes.as_slice(),
-            input.format,
-            Some(Path::new("<stdin>")),
-            &mut ctx,
-        )?
+        iocdb_import::decode_reader(bytes.as_slice(), format, Some(Path::new("<stdin>")), &mut ctx)?
     } else {
-        iocdb_import::decode_path(&input.path, input.format, &mut ctx)?
+        iocdb_import::decode_path(&input.path, format, &mut ctx)?
     };
     let report = std::mem::take(&mut ctx.report);
     drop(ctx);

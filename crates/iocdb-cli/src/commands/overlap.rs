@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context as _, Result, bail};
-use iocdb_core::{OverlapOptions, TimeWindow};
+use iocdb_core::{Overlap, OverlapOptions, TimeWindow};
 use iocdb_model::Timestamp;
 use serde::Serialize;
 
@@ -11,16 +11,6 @@ use super::{finish, open_read, stdout};
 use crate::Status;
 use crate::args::{Global, OutputFormat, OverlapArgs};
 use crate::output::{Table, ratio, write_json, write_jsonl};
-
-#[derive(Debug, Serialize)]
-struct OverlapOut {
-    sources: Vec<String>,
-    sizes: Vec<u64>,
-    intersection: Vec<Vec<u64>>,
-    jaccard: Vec<Vec<f64>>,
-    containment: Vec<Vec<f64>>,
-    exclusive: Vec<u64>,
-}
 
 #[derive(Debug, Serialize)]
 struct PairOut<'a> {
@@ -61,15 +51,7 @@ pub(crate) fn run(global: &Global, args: &OverlapArgs) -> Result<Status> {
         finish(out)?;
         return Ok(Status::Success);
     }
-    let o = db.overlap(&OverlapOptions { sources, window, cooccurrence: None })?;
-    let result = OverlapOut {
-        sources: o.sources,
-        sizes: o.sizes,
-        intersection: o.intersection,
-        jaccard: o.jaccard,
-        containment: o.containment,
-        exclusive: o.exclusive,
-    };
+    let result = db.overlap(&OverlapOptions { sources, window, cooccurrence: None })?;
     let mut out = stdout();
     match args.output.resolve() {
         OutputFormat::Json => write_json(&mut out, &result)?,
@@ -81,7 +63,7 @@ pub(crate) fn run(global: &Global, args: &OverlapArgs) -> Result<Status> {
     Ok(Status::Success)
 }
 
-fn pairs(r: &OverlapOut) -> Vec<PairOut<'_>> {
+fn pairs(r: &Overlap) -> Vec<PairOut<'_>> {
     let mut out = Vec::new();
     for (i, a) in r.sources.iter().enumerate() {
         for (j, b) in r.sources.iter().enumerate() {
@@ -99,7 +81,7 @@ fn pairs(r: &OverlapOut) -> Vec<PairOut<'_>> {
     out
 }
 
-fn pair_table(r: &OverlapOut) -> Table {
+fn pair_table(r: &Overlap) -> Table {
     let mut table = Table::new(vec!["source", "other", "intersection", "jaccard", "containment"]);
     for p in pairs(r) {
         table.row(vec![
@@ -115,7 +97,7 @@ fn pair_table(r: &OverlapOut) -> Table {
 
 /// The matrix for people: sizes and exclusive counts, then intersection counts with the
 /// containment of the row in the column as a percentage (MISP's matrix reading).
-fn matrix(r: &OverlapOut, out: &mut impl Write) -> Result<()> {
+fn matrix(r: &Overlap, out: &mut impl Write) -> Result<()> {
     let mut header: Vec<String> = ["source", "size", "exclusive"].map(String::from).to_vec();
     header.extend((0..r.sources.len()).map(|i| format!("[{}]", i + 1)));
     let mut table = Table::new(header);

@@ -1,7 +1,9 @@
 //! What several queries share: event summaries, value keys of user input.
 
 use ahash::AHashMap;
-use iocdb_model::{Event, Source, Timestamp, correlation_key, infer_type, refang, split_composite};
+use iocdb_model::{
+    AttrType, Event, Source, Timestamp, correlation_key, infer_type, refang, split_composite,
+};
 use uuid::Uuid;
 
 use crate::db::Database;
@@ -54,13 +56,18 @@ impl std::str::FromStr for EventRef {
 /// inference when possible (so `1.2.3.4/32` finds `1.2.3.4` and `Evil.COM.` finds
 /// `evil.com`), then case-folded. Composite inputs (`1.2.3.4:443`) give their first half.
 pub fn query_key(raw: &str) -> String {
+    typed_query_key(raw).0
+}
+
+/// [`query_key`], with the type inferred for the input (when one was).
+pub(crate) fn typed_query_key(raw: &str) -> (String, Option<AttrType>) {
     let text = refang(raw.trim()).into_owned();
     match infer_type(&text) {
         Some(inferred) => {
             let (first, _) = split_composite(inferred.attr_type, &inferred.value);
-            correlation_key(first)
+            (correlation_key(first), Some(inferred.attr_type))
         }
-        None => correlation_key(&text),
+        None => (correlation_key(&text), None),
     }
 }
 
@@ -159,16 +166,22 @@ impl Database {
         Ok(self.get_id(keys::SOURCE_NAME, name.as_bytes())?.map(SourceId))
     }
 
-    /// Summaries of the events of one source, or of all, in id order.
-    pub fn events(&self, source: Option<SourceId>) -> Result<Vec<EventSummary>> {
-        let ids: Vec<u32> = match source {
+    /// The ids of the events of one source (one posting read), or of all, in id order.
+    pub fn event_ids(&self, source: Option<SourceId>) -> Result<Vec<EventId>> {
+        let ids = match source {
             Some(source) => {
                 self.get_posting(keys::SRC_EVENTS, &keys::id(source.0))?.iter().collect()
             }
             None => self.all_ids(keys::EVENTS)?,
         };
+        Ok(ids.into_iter().map(EventId).collect())
+    }
+
+    /// Summaries of the events of one source, or of all, in id order.
+    pub fn events(&self, source: Option<SourceId>) -> Result<Vec<EventSummary>> {
         let mut summaries = Summaries::new(self);
-        ids.iter().map(|&id| Ok(summaries.event(id)?.1.clone())).collect()
+        let ids = self.event_ids(source)?;
+        ids.iter().map(|id| Ok(summaries.event(id.0)?.1.clone())).collect()
     }
 
     pub(crate) fn all_ids(&self, cf: &'static str) -> Result<Vec<u32>> {

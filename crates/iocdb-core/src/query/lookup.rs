@@ -3,7 +3,7 @@
 use iocdb_model::Attribute;
 use roaring::RoaringBitmap;
 
-use super::common::{EventSummary, Summaries, query_key};
+use super::common::{EventSummary, Summaries, typed_query_key};
 use crate::db::Database;
 use crate::error::Result;
 use crate::ids::{AttrId, ValueId};
@@ -53,7 +53,7 @@ impl Database {
     /// Looks up one value: every attribute, event and source carrying it, and the CIDR
     /// matches. The input is normalised like stored values (refanged, typed, case-folded).
     pub fn lookup(&self, query: &str) -> Result<Lookup> {
-        let key = query_key(query);
+        let (key, attr_type) = typed_query_key(query);
         let exact = self.get_id(keys::DICT, key.as_bytes())?;
         let mut matches: Vec<(u32, MatchKind)> =
             exact.map(|v| (v, MatchKind::Exact)).into_iter().collect();
@@ -68,8 +68,6 @@ impl Database {
         for (value, kind) in matches {
             hits.extend(self.hits_of(value, kind, &mut summaries)?);
         }
-        let attr_type =
-            iocdb_model::infer_type(&iocdb_model::refang(query.trim())).map(|i| i.attr_type);
         let warninglists = self.warninglist_hits(attr_type, &key)?;
         Ok(Lookup { query: query.to_owned(), key, hits, warninglists })
     }

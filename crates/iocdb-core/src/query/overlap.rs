@@ -56,8 +56,8 @@ pub struct OverlapOptions {
     pub cooccurrence: Option<bool>,
 }
 
-/// The K×K overlap of K sources.
-#[derive(Debug, Clone, PartialEq)]
+/// The K×K overlap of K sources (serialised as the CLI's `overlap` JSON contract).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Overlap {
     /// Source names, in matrix order.
     pub sources: Vec<String>,

@@ -4,8 +4,8 @@ use crate::db::Database;
 use crate::error::Result;
 use crate::store::keys::MetaKey;
 
-/// Counts and size of a database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Counts and size of a database (serialised as the CLI's `stats` JSON contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
     /// Sources.
     pub sources: u64,
